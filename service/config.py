@@ -1,0 +1,115 @@
+"""One Settings object, read from the environment and validated at start.
+
+Every setting is an environment variable; the README lists them with their
+defaults and `.env.example` shows them all. CLI flags mirror the serve settings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_BIND = "127.0.0.1:8000"
+DEFAULT_PGDATA = "./var/pgdata"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _int(name: str, raw: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _bind(raw: str) -> str:
+    if not re.fullmatch(r"[^\s:]*:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5}|unix:\S+", raw):
+        raise ConfigError(f"BIND must look like HOST:PORT, not {raw!r}")
+    return raw
+
+
+def _default_seeds_dir() -> Path:
+    # A source checkout and the Docker image both keep seeds/ beside the package.
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated configuration of one service process."""
+
+    database_url: str | None = None
+    pgdata: Path = Path(DEFAULT_PGDATA)
+    migrate_on_start: bool = True
+    seed_on_start: bool = True
+    seeds_dir: Path = field(default_factory=_default_seeds_dir)
+    bind: str = DEFAULT_BIND
+    workers: int = 2
+    threads: int = 1
+    timeout: int = 30
+    db_pool_size: int = 5
+    db_pool_timeout: int = 10
+    db_statement_timeout_ms: int = 15_000
+    max_body_bytes: int = 1024 * 1024
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from `env` (default: the process environment); raise ConfigError."""
+        env = os.environ if env is None else env
+        s = cls()
+        get = env.get
+        level = get("LOG_LEVEL", s.log_level).upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+        url = get("DATABASE_URL") or None
+        if url is not None and not url.startswith(("postgresql://", "postgres://", "postgresql+")):
+            raise ConfigError("DATABASE_URL must be a postgresql:// URL")
+        return cls(
+            database_url=url,
+            pgdata=Path(get("PGDATA_DIR", str(s.pgdata))),
+            migrate_on_start=_bool("MIGRATE_ON_START", get("MIGRATE_ON_START", "true")),
+            seed_on_start=_bool("SEED_ON_START", get("SEED_ON_START", "true")),
+            seeds_dir=Path(get("SEEDS_DIR", str(s.seeds_dir))),
+            bind=_bind(get("BIND", s.bind)),
+            workers=_int("WORKERS", get("WORKERS", str(s.workers)), 1, 64),
+            threads=_int("THREADS", get("THREADS", str(s.threads)), 1, 64),
+            timeout=_int("TIMEOUT", get("TIMEOUT", str(s.timeout)), 1, 3600),
+            db_pool_size=_int("DB_POOL_SIZE", get("DB_POOL_SIZE", str(s.db_pool_size)), 1, 100),
+            db_pool_timeout=_int(
+                "DB_POOL_TIMEOUT", get("DB_POOL_TIMEOUT", str(s.db_pool_timeout)), 1, 300
+            ),
+            db_statement_timeout_ms=_int(
+                "DB_STATEMENT_TIMEOUT_MS",
+                get("DB_STATEMENT_TIMEOUT_MS", str(s.db_statement_timeout_ms)),
+                0,
+                3_600_000,
+            ),
+            max_body_bytes=_int(
+                "MAX_BODY_BYTES", get("MAX_BODY_BYTES", str(s.max_body_bytes)), 1024, 1 << 30
+            ),
+            log_level=level,
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with the given fields replaced (used by CLI flags and tests)."""
+        for key in ("bind",):
+            if key in changes and isinstance(changes[key], str):
+                _bind(changes[key])  # type: ignore[arg-type]
+        return replace(self, **changes)  # type: ignore[arg-type]
