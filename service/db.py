@@ -1,0 +1,128 @@
+"""Engine, sessions and the transaction of each entry point.
+
+Nothing connects at import time: a `Database` builds its engine on first use.
+HTTP requests get one session each (`request_session`), committed by the app
+after a successful response and rolled back otherwise; CLI commands use
+`Database.session_scope()`. Services receive the session and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import flask
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .config import Settings
+from .embedded import embedded_url
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Make a libpq-style postgresql:// URL name the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+class Database:
+    """The engine and session factory of one app or CLI run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._engine: Engine | None = None
+        self._sessionmaker: sessionmaker[Session] | None = None
+
+    @property
+    def url(self) -> str:
+        """The configured URL, or the embedded server's (started on first use)."""
+        return self.settings.database_url or embedded_url(self.settings.pgdata)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            s = self.settings
+            options = "-c TimeZone=UTC"
+            if s.db_statement_timeout_ms:
+                options += f" -c statement_timeout={s.db_statement_timeout_ms}"
+            self._engine = create_engine(
+                sqlalchemy_url(self.url),
+                pool_size=s.db_pool_size,
+                max_overflow=s.db_pool_size,
+                pool_timeout=s.db_pool_timeout,
+                pool_pre_ping=True,
+                connect_args={
+                    "options": options,
+                    "application_name": "procurement-tracker",
+                    "connect_timeout": 5,
+                },
+            )
+        return self._engine
+
+    @property
+    def sessionmaker(self) -> sessionmaker[Session]:
+        if self._sessionmaker is None:
+            self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        return self._sessionmaker
+
+    def bind_to(self, connection: Connection) -> None:
+        """Run every session inside `connection`'s transaction (tests roll it back)."""
+        self._sessionmaker = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+
+    @contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        """One transaction for a CLI command: commit on success, roll back on error."""
+        with self.sessionmaker() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close pooled connections (before forking workers, at shutdown)."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def get_db(app: flask.Flask | None = None) -> Database:
+    """The Database of `app` (default: the current app)."""
+    app = app or flask.current_app
+    db: Database = app.extensions["procurement_db"]
+    return db
+
+
+def request_session() -> Session:
+    """The session of the current request, opened on first use."""
+    session: Session | None = flask.g.get("db_session")
+    if session is None:
+        session = get_db().sessionmaker()
+        flask.g.db_session = session
+    return session
+
+
+def init_app(app: flask.Flask, db: Database) -> None:
+    """Give `app` its Database and the per-request transaction."""
+    app.extensions["procurement_db"] = db
+
+    @app.after_request
+    def _finish_transaction(response: flask.Response) -> flask.Response:
+        session: Session | None = flask.g.pop("db_session", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def _close_session(_exc: BaseException | None) -> None:
+        # Reached with a session still open only when the request failed before
+        # after_request ran: closing rolls back whatever it held.
+        session: Session | None = flask.g.pop("db_session", None)
+        if session is not None:
+            session.close()

@@ -1,0 +1,151 @@
+"""Typed declarative models. The database enforces the record rules too.
+
+marshmallow is the first line of validation and PostgreSQL the last: every rule
+of the record that a row can break on its own is a CHECK constraint here, with
+a stable name (see NAMING_CONVENTION) that errors.py maps back to the field.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Enum,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    Uuid,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+QUANTITY_LIMIT = 1_000_000_000
+TEXT_LIMIT = 200
+NOTES_LIMIT = 10_000
+MAX_SOURCES = 50
+
+
+class Category(enum.StrEnum):
+    AIRCRAFT = "aircraft"
+    HELICOPTER = "helicopter"
+    AIR_DEFENCE = "air-defence"
+    MISSILE = "missile"
+    ARMOURED_VEHICLE = "armoured-vehicle"
+    ARTILLERY = "artillery"
+    SHIP = "ship"
+    SUBMARINE = "submarine"
+    DRONE = "drone"
+    RADAR = "radar"
+    SMALL_ARMS = "small-arms"
+    AMMUNITION = "ammunition"
+    OTHER = "other"
+
+
+class Status(enum.StrEnum):
+    """Stages of a deal, in the order a deal usually passes through them."""
+
+    ANNOUNCED = "announced"
+    INTENT = "intent"
+    APPROVED = "approved"
+    CONTRACTED = "contracted"
+    DELIVERING = "delivering"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    # VARCHAR + CHECK rather than a native ENUM type: adding a value later is a
+    # plain migration, and the same DDL runs on CockroachDB and YugabyteDB.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Procurement(Base):
+    """One deal: one buyer acquires one weapon system from one seller."""
+
+    __tablename__ = "procurement"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    buyer: Mapped[str] = mapped_column(String(TEXT_LIMIT))
+    buyer_code: Mapped[str | None] = mapped_column(String(2))
+    seller: Mapped[str] = mapped_column(String(TEXT_LIMIT))
+    seller_code: Mapped[str | None] = mapped_column(String(2))
+    manufacturer: Mapped[str | None] = mapped_column(String(TEXT_LIMIT))
+    system: Mapped[str] = mapped_column(String(TEXT_LIMIT))
+    category: Mapped[Category] = mapped_column(_enum(Category, "category"))
+    quantity_min: Mapped[int | None] = mapped_column(Integer)
+    quantity_max: Mapped[int | None] = mapped_column(Integer)
+    quantity_unit: Mapped[str | None] = mapped_column(String(TEXT_LIMIT))
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"))
+    value_amount: Mapped[Decimal | None] = mapped_column(Numeric)
+    value_currency: Mapped[str | None] = mapped_column(String(3))
+    announced_on: Mapped[date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
+    external_id: Mapped[str | None] = mapped_column(String(TEXT_LIMIT), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": True}  # noqa: RUF012
+
+    __table_args__ = (
+        CheckConstraint("char_length(btrim(buyer)) >= 1", "buyer_not_blank"),
+        CheckConstraint("char_length(btrim(seller)) >= 1", "seller_not_blank"),
+        CheckConstraint("char_length(btrim(system)) >= 1", "system_not_blank"),
+        CheckConstraint("char_length(btrim(manufacturer)) >= 1", "manufacturer_not_blank"),
+        CheckConstraint("buyer_code ~ '^[A-Z]{2}$'", "buyer_code_format"),
+        CheckConstraint("seller_code ~ '^[A-Z]{2}$'", "seller_code_format"),
+        CheckConstraint(f"quantity_min BETWEEN 0 AND {QUANTITY_LIMIT}", "quantity_min_range"),
+        CheckConstraint(f"quantity_max BETWEEN 0 AND {QUANTITY_LIMIT}", "quantity_max_range"),
+        CheckConstraint("quantity_min <= quantity_max", "quantity_order"),
+        CheckConstraint("value_amount >= 0", "value_amount_non_negative"),
+        CheckConstraint("value_currency ~ '^[A-Z]{3}$'", "value_currency_format"),
+        CheckConstraint(
+            "(value_amount IS NULL) = (value_currency IS NULL)", "value_currency_with_amount"
+        ),
+        CheckConstraint(f"char_length(notes) <= {NOTES_LIMIT}", "notes_length"),
+        CheckConstraint(
+            f"jsonb_typeof(sources) = 'array' AND jsonb_array_length(sources) <= {MAX_SOURCES}",
+            "sources_array",
+        ),
+        CheckConstraint("version >= 1", "version_positive"),
+        # Newest first is the default list order; the keyset cursor walks this index.
+        Index("ix_procurement_created_at_id", "created_at", "id"),
+        Index("ix_procurement_buyer", "buyer"),
+        Index("ix_procurement_seller", "seller"),
+    )
+
+
+Index("ix_procurement_system_lower", func.lower(Procurement.system))
