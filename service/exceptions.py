@@ -1,0 +1,32 @@
+"""Domain exceptions raised by services; errors.py turns them into problem+json."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of the errors a client can cause and correct."""
+
+
+class NotFound(DomainError):
+    """No record with that key."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"No {kind} with id {key}.")
+        self.kind = kind
+        self.key = key
+
+
+class Conflict(DomainError):
+    """The change would break a uniqueness rule; `field` names the field at fault."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidQuery(DomainError):
+    """A query parameter that passed parsing carries a value the query cannot use."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter

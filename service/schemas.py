@@ -1,0 +1,406 @@
+"""marshmallow schemas: the API's view of the models.
+
+Column facts (types, lengths, nullability, enums) come from the model through
+marshmallow-sqlalchemy; this module adds only API concerns: trimming, party
+and currency resolution, cross-field rules, read-only and unknown fields.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any
+
+import marshmallow as ma
+import pycountry
+import sqlalchemy as sa
+from marshmallow import fields, validate
+from marshmallow_sqlalchemy import ModelConverter, SQLAlchemySchema, auto_field
+
+from .models import MAX_SOURCES, NOTES_LIMIT, QUANTITY_LIMIT, Category, Procurement, Status
+from .parties import UnknownParty, parties
+
+READ_ONLY_FIELDS = ("id", "buyer_code", "seller_code", "created_at", "updated_at", "version")
+
+
+def _check_text(value: str) -> None:
+    if "\x00" in value:
+        raise ma.ValidationError("Must not contain NUL characters.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ma.ValidationError("Must be valid Unicode text.") from None
+
+
+class Text(fields.String):
+    """A trimmed, non-empty string that PostgreSQL can store (no NUL, valid Unicode)."""
+
+    default_error_messages = {"blank": "Must not be blank."}  # noqa: RUF012
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            raise self.make_error("blank")
+        _check_text(text)
+        return text
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer: no strings, no floats, no booleans."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class DecimalString(fields.Field[Decimal]):
+    """An exact decimal carried as a JSON string ("1250000.50"), never a float."""
+
+    default_error_messages = {  # noqa: RUF012
+        "invalid": 'Not a decimal number; send it as a string such as "1250000.50".',
+        "range": "Must be between 0 and 10^18 with at most 6 decimal places.",
+    }
+
+    def __init__(self, places: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("type", "string")
+        kwargs["metadata"].setdefault("format", "decimal")
+        kwargs["metadata"].setdefault("pattern", r"^[0-9]{1,18}(\.[0-9]{1,6})?$")
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else format(Decimal(value), "f")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise self.make_error("invalid")
+        text = str(value).strip()
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+            raise self.make_error("invalid")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise self.make_error("invalid") from None
+        whole, _, fraction = text.partition(".")
+        if len(whole.lstrip("0")) > 18 or len(fraction) > 6:
+            raise self.make_error("range")
+        return number
+
+
+class UTCDateTime(fields.DateTime):
+    """Timestamps leave the service in UTC, ISO 8601 with a Z."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        stamp: datetime = value.astimezone(UTC)
+        return stamp.isoformat().replace("+00:00", "Z")
+
+
+class IsoDate(fields.Date):
+    """A date that may already be stored as an ISO string (inside JSON columns)."""
+
+    def _serialize(
+        self, value: Any, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | float | None:
+        if isinstance(value, str):
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class PartyName(Text):
+    """A buyer or seller: canonical name, alias or ISO code in; canonical name stored."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("format", "party")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parties().resolve(text).name
+        except UnknownParty as error:
+            hint = f" Did you mean: {', '.join(error.suggestions)}?" if error.suggestions else ""
+            raise ma.ValidationError(f"Unknown country or organisation {text!r}.{hint}") from None
+
+
+def _currency(code: str) -> None:
+    if not re.fullmatch(r"[A-Z]{3}", code) or pycountry.currencies.get(alpha_3=code) is None:
+        raise ma.ValidationError(f"{code!r} is not an ISO 4217 currency code.")
+
+
+def _enum_by_value(_converter: ModelConverter, data_type: sa.Enum) -> Any:
+    assert data_type.enum_class is not None, "model enums are Python enums"
+    return partial(fields.Enum, enum=data_type.enum_class, by_value=True)
+
+
+class Converter(ModelConverter):
+    """Map column types to the API's stricter fields."""
+
+    SQLA_TYPE_MAPPING = {  # noqa: RUF012
+        **ModelConverter.SQLA_TYPE_MAPPING,
+        sa.Enum: _enum_by_value,
+        sa.String: Text,
+        sa.Text: Text,
+        sa.Integer: StrictInteger,
+        sa.Numeric: DecimalString,
+    }
+
+
+class SourceSchema(ma.Schema):
+    """One piece of evidence: where the deal was reported."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    url = Text(
+        allow_none=True,
+        validate=[validate.Length(max=2000), validate.URL(schemes={"http", "https"})],
+        metadata={"format": "uri", "description": "http(s) address of the report"},
+    )
+    title = Text(allow_none=True, validate=validate.Length(max=500))
+    published_on = IsoDate(allow_none=True)
+    excerpt = Text(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "the sentence(s) that state the deal"},
+    )
+
+    @ma.validates_schema
+    def _url_or_title(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("url") and not data.get("title"):
+            raise ma.ValidationError("Give a url or a title.", "url")
+
+    @ma.post_load
+    def _as_stored(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # Stored as JSON: every key present, the date as ISO 8601 text.
+        published = data.get("published_on")
+        return {
+            "url": data.get("url"),
+            "title": data.get("title"),
+            "published_on": published.isoformat() if published else None,
+            "excerpt": data.get("excerpt"),
+        }
+
+
+_QUANTITY = validate.Range(min=0, max=QUANTITY_LIMIT)
+
+
+class ProcurementWriteSchema(SQLAlchemySchema[Any]):
+    """The writable fields of a record (POST and PUT bodies; PATCH merges into it)."""
+
+    class Meta:
+        model = Procurement
+        model_converter = Converter
+        unknown = ma.RAISE
+        ordered = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
+
+    buyer = auto_field(
+        field_class=PartyName,
+        metadata={"description": "Buying country or organisation: name, alias or ISO code."},
+    )
+    seller = auto_field(
+        field_class=PartyName,
+        metadata={"description": "Selling country or organisation: name, alias or ISO code."},
+    )
+    manufacturer = auto_field()
+    system = auto_field()
+    category = auto_field(metadata={"description": "Kind of weapon system."})
+    quantity_min = auto_field(validate=_QUANTITY)
+    quantity_max = auto_field(validate=_QUANTITY)
+    quantity_unit = auto_field()
+    status = auto_field(metadata={"description": "Stage the deal has reached."})
+    value_amount = auto_field(metadata={"description": "Exact decimal, as a string."})
+    value_currency = auto_field(
+        validate=_currency,
+        metadata={"description": "ISO 4217 code, with value_amount.", "format": "iso-4217"},
+    )
+    announced_on = auto_field()
+    notes = auto_field(validate=validate.Length(max=NOTES_LIMIT))
+    sources = fields.List(
+        fields.Nested(SourceSchema),
+        load_default=list,
+        allow_none=True,
+        validate=validate.Length(max=MAX_SOURCES),
+        metadata={"description": f"Reports of the deal, at most {MAX_SOURCES}; null means none."},
+    )
+    external_id = auto_field(
+        metadata={"description": "Stable key from an outside source; unique when present."},
+    )
+
+    @ma.pre_load
+    def _set_aside_read_only(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k not in READ_ONLY_FIELDS}
+            if isinstance(data.get("value_currency"), str):
+                data["value_currency"] = data["value_currency"].strip().upper()
+        return data
+
+    @ma.post_load
+    def _no_sources_is_empty(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "sources" in data and data["sources"] is None:
+            data["sources"] = []
+        return data
+
+    @ma.validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _cross_field_rules(
+        self, data: dict[str, Any], original_data: Any, partial: Any = None, **_: Any
+    ) -> None:
+        errors: dict[str, list[str]] = {}
+        if isinstance(original_data, dict):
+            for name in READ_ONLY_FIELDS:
+                if name in original_data:
+                    errors[name] = ["Read-only field."]
+        low, high = data.get("quantity_min"), data.get("quantity_max")
+        if low is not None and high is not None and low > high:
+            errors["quantity_max"] = ["Must be greater than or equal to quantity_min."]
+        if not partial and isinstance(original_data, dict):
+            # Judged on what was sent, so that a malformed amount is not reported twice.
+            sent_amount = original_data.get("value_amount") is not None
+            sent_currency = original_data.get("value_currency") is not None
+            if sent_amount and not sent_currency:
+                errors["value_currency"] = ["Required when value_amount is given."]
+            elif sent_currency and not sent_amount:
+                errors["value_currency"] = ["Give value_currency only with value_amount."]
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+class ProcurementSchema(SQLAlchemySchema[Any]):
+    """A record as the API returns it."""
+
+    class Meta:
+        model = Procurement
+        model_converter = Converter
+        ordered = True
+
+    id = auto_field(dump_only=True)
+    buyer = auto_field(dump_only=True)
+    buyer_code = auto_field(dump_only=True, metadata={"description": "ISO 3166-1 alpha-2."})
+    seller = auto_field(dump_only=True)
+    seller_code = auto_field(dump_only=True, metadata={"description": "ISO 3166-1 alpha-2."})
+    manufacturer = auto_field(dump_only=True)
+    system = auto_field(dump_only=True)
+    category = auto_field(dump_only=True)
+    quantity_min = auto_field(dump_only=True)
+    quantity_max = auto_field(dump_only=True)
+    quantity_unit = auto_field(dump_only=True)
+    status = auto_field(dump_only=True)
+    value_amount = auto_field(dump_only=True)
+    value_currency = auto_field(dump_only=True)
+    announced_on = auto_field(dump_only=True)
+    notes = auto_field(dump_only=True)
+    sources = fields.List(fields.Nested(SourceSchema), dump_only=True, required=True)
+    external_id = auto_field(dump_only=True)
+    created_at = auto_field(field_class=UTCDateTime, dump_only=True)
+    updated_at = auto_field(field_class=UTCDateTime, dump_only=True)
+    version = auto_field(dump_only=True)
+
+
+class ProcurementPageSchema(ma.Schema):
+    """A page of records and the link to the next one."""
+
+    items = fields.List(fields.Nested(ProcurementSchema), required=True)
+    next = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Path and query of the next page; null on the last page."},
+    )
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class ProcurementQuerySchema(ma.Schema):
+    """Query parameters of the list: page size, cursor, exact-match filters."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    limit = fields.Integer(
+        load_default=50,
+        validate=validate.Range(min=1, max=500),
+        metadata={"description": "Page size, 1-500."},
+    )
+    cursor = Text(metadata={"description": "Opaque cursor from a page's `next` link."})
+    buyer = PartyName(metadata={"description": "Name, alias or ISO code; exact match."})
+    seller = PartyName(metadata={"description": "Name, alias or ISO code; exact match."})
+    system = Text(
+        validate=validate.Length(max=200),
+        metadata={"description": "Exact match, case-insensitive."},
+    )
+    status = fields.Enum(Status, by_value=True, metadata={"description": "Case-insensitive."})
+    category = fields.Enum(Category, by_value=True, metadata={"description": "Case-insensitive."})
+
+    @ma.pre_load
+    def _case_insensitive(self, data: Any, **_: Any) -> Any:
+        if hasattr(data, "items"):
+            data = {k: (_lower(v) if k in {"status", "category"} else v) for k, v in data.items()}
+        return data
+
+    @ma.post_load
+    def _decode_cursor(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "cursor" in data:
+            data["cursor"] = decode_cursor(data["cursor"])
+        return data
+
+
+def encode_cursor(values: list[Any]) -> str:
+    """An opaque, URL-safe cursor carrying the sort key of the last row shown."""
+    raw = json.dumps({"k": values}, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    """The sort key inside a cursor; ValidationError naming `cursor` if it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)["k"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise ma.ValidationError("Not a cursor from this API.", "cursor") from None
+    if not isinstance(values, list):
+        raise ma.ValidationError("Not a cursor from this API.", "cursor")
+    return values
+
+
+class ProcurementPatchSchema(ProcurementWriteSchema):
+    """A JSON Merge Patch (RFC 7396) of the writable fields: every field optional."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("partial", True)
+        super().__init__(**kwargs)
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details (documentation of every error response)."""
+
+    type = fields.String(metadata={"description": "URI identifying the kind of problem."})
+    title = fields.String(metadata={"description": "Short summary of the kind of problem."})
+    status = fields.Integer(metadata={"description": "HTTP status code."})
+    detail = fields.String(metadata={"description": "What went wrong in this request."})
+    instance = fields.String(allow_none=True, metadata={"description": "Path of the request."})
+    errors = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "Field or parameter name -> messages (validation only)."},
+    )
+
+
+class HealthSchema(ma.Schema):
+    """Health of the process and its database."""
+
+    status = fields.String(required=True, metadata={"description": "ok or unavailable."})
+    checks = fields.Dict(keys=fields.String(), values=fields.String())

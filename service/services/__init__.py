@@ -1,0 +1,1 @@
+"""Business logic: plain functions that take the session explicitly and never commit."""
