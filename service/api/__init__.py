@@ -1,0 +1,46 @@
+"""HTTP layer: flask-smorest blueprints; views parse, call services, serialise."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+import flask
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+from ..errors import PROBLEM_JSON, http_problem
+from ..schemas import ProblemSchema
+
+
+class ProblemApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, with every error documented and sent as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> flask.Response:
+        return http_problem(error)
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (problem+json)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+def init_app(app: flask.Flask) -> ProblemApi:
+    """Create the Api and register every blueprint."""
+    from . import docs, health, procurements
+
+    api = ProblemApi(app)
+    api.register_blueprint(procurements.blp)
+    api.register_blueprint(health.blp)
+    api.register_blueprint(health.blp_v1)
+    docs.init_app(app)
+    return api

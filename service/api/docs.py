@@ -1,0 +1,17 @@
+"""Interactive API docs at /docs, served with Swagger UI assets from a package (no CDN)."""
+
+from __future__ import annotations
+
+import flask
+from swagger_ui_bundle import swagger_ui_path
+
+ASSETS_URL = "/docs/assets/"
+
+
+def init_app(app: flask.Flask) -> None:
+    """Serve Swagger UI's files under /docs/assets/."""
+
+    def swagger_assets(filename: str) -> flask.Response:
+        return flask.send_from_directory(swagger_ui_path, filename, max_age=86400)
+
+    app.add_url_rule(ASSETS_URL + "<path:filename>", "swagger_assets", swagger_assets)

@@ -1,0 +1,142 @@
+"""/api/v1/procurements: create, read, list, replace, merge-patch, delete."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+import flask
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..db import request_session
+from ..errors import problem
+from ..schemas import (
+    ProcurementPageSchema,
+    ProcurementPatchSchema,
+    ProcurementQuerySchema,
+    ProcurementSchema,
+    ProcurementWriteSchema,
+    encode_cursor,
+)
+from ..services import procurements
+from ..services.procurements import ListQuery
+
+blp = Blueprint(
+    "procurements",
+    __name__,
+    url_prefix="/api/v1/procurements",
+    description="Procurement records: one buyer acquires one weapon system from one seller.",
+)
+
+MERGE_PATCH = "application/merge-patch+json"
+
+
+@blp.before_request
+def _require_json_body() -> flask.Response | None:
+    """Bodies must be JSON (415 otherwise), before anything tries to parse them."""
+    request = flask.request
+    if request.method not in {"POST", "PUT", "PATCH"}:
+        return None
+    if not request.is_json:
+        return problem(
+            415,
+            "Send the body as application/json"
+            + (" or application/merge-patch+json." if request.method == "PATCH" else "."),
+        )
+    if not request.get_data(cache=True):  # reading enforces MAX_BODY_BYTES (413)
+        return problem(400, "The request body is empty; send a JSON object.")
+    return None
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Apply a JSON Merge Patch (RFC 7396) to `target`; neither argument is modified."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _next_link(next_key: list[str] | None) -> str | None:
+    if next_key is None:
+        return None
+    params = [(k, v) for k, v in flask.request.args.items(multi=True) if k != "cursor"]
+    params.append(("cursor", encode_cursor(next_key)))
+    return f"{flask.request.path}?{urlencode(params)}"
+
+
+@blp.route("")
+class Procurements(MethodView):
+    @blp.arguments(
+        ProcurementQuerySchema, location="query", error_status_code=400, unknown=ma.RAISE
+    )
+    @blp.response(200, ProcurementPageSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List records, newest first, one page at a time."""
+        query = ListQuery(
+            limit=args["limit"],
+            after=args.get("cursor"),
+            buyer=args.get("buyer"),
+            seller=args.get("seller"),
+            system=args.get("system"),
+            status=args.get("status"),
+            category=args.get("category"),
+        )
+        page = procurements.list_(request_session(), query)
+        return {"items": page.items, "next": _next_link(page.next_key)}
+
+    @blp.arguments(ProcurementWriteSchema)
+    @blp.response(201, ProcurementSchema, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    def post(self, data: dict[str, Any]) -> tuple[Any, int, dict[str, str]]:
+        """Create a record."""
+        record = procurements.create(request_session(), data)
+        location = flask.url_for(".Procurement", procurement_id=record.id)
+        return record, 201, {"Location": location}
+
+
+@blp.route("/<uuid:procurement_id>")
+class Procurement(MethodView):
+    @blp.response(200, ProcurementSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, procurement_id: uuid.UUID) -> Any:
+        """Read one record."""
+        return procurements.get(request_session(), procurement_id)
+
+    @blp.arguments(ProcurementWriteSchema)
+    @blp.response(200, ProcurementSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    def put(self, data: dict[str, Any], procurement_id: uuid.UUID) -> Any:
+        """Replace every writable field of a record."""
+        session = request_session()
+        return procurements.replace(session, procurements.get(session, procurement_id), data)
+
+    @blp.arguments(ProcurementPatchSchema, content_type=MERGE_PATCH)
+    @blp.response(200, ProcurementSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    def patch(self, _patch: dict[str, Any], procurement_id: uuid.UUID) -> Any:
+        """Change some fields (JSON Merge Patch; null clears a field)."""
+        session = request_session()
+        record = procurements.get(session, procurement_id)
+        schema = ProcurementWriteSchema()
+        merged = merge_patch(schema.dump(record), flask.request.get_json())
+        return procurements.replace(session, record, schema.load(merged))
+
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, procurement_id: uuid.UUID) -> None:
+        """Delete a record."""
+        procurements.delete(request_session(), procurement_id)

@@ -1,0 +1,285 @@
+"""`python -m service`: serve, db upgrade|current|downgrade, seed, openapi write."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from . import __version__
+from .config import ConfigError, Settings
+from .db import Database
+
+log = logging.getLogger("service.cli")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[Database]:
+    """A Database for one command, its pool closed however the command ends."""
+    database = Database(settings)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="procurement-tracker")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Procurement tracker: defence procurement deals over a REST API.
+
+    Configuration comes from environment variables (see README); with no
+    DATABASE_URL, an embedded PostgreSQL keeps its data in PGDATA_DIR.
+    """
+    try:
+        ctx.obj = Settings.from_env()
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    logging.basicConfig(
+        level=ctx.obj.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+# --- database -------------------------------------------------------------------------
+
+
+@cli.group()
+def db() -> None:
+    """Manage the database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_context
+def db_upgrade(ctx: click.Context, revision: str) -> None:
+    """Migrate the database to REVISION (default: the newest)."""
+    from .migrate import upgrade
+
+    with _database(_settings(ctx)) as database:
+        upgrade(database.engine, revision)
+        click.echo(f"database at {_current(database)}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_context
+def db_downgrade(ctx: click.Context, revision: str) -> None:
+    """Migrate the database down to REVISION ("base" removes every table)."""
+    from .migrate import downgrade
+
+    with _database(_settings(ctx)) as database:
+        downgrade(database.engine, revision)
+        click.echo(f"database at {_current(database)}")
+
+
+@db.command("current")
+@click.pass_context
+def db_current(ctx: click.Context) -> None:
+    """Print the database's revision and the code's."""
+    from .migrate import head_revision
+
+    with _database(_settings(ctx)) as database:
+        click.echo(f"database: {_current(database)}\ncode:     {head_revision()}")
+
+
+def _current(database: Database) -> str:
+    from .migrate import current_revision
+
+    with database.engine.connect() as connection:
+        return current_revision(connection) or "nothing (empty database)"
+
+
+def _check_schema(database: Database, migrate: bool) -> None:
+    """Migrate, or refuse to go on when the schema is not at the code's revision."""
+    from .migrate import current_revision, head_revision, upgrade
+
+    if migrate:
+        upgrade(database.engine)
+        return
+    with database.engine.connect() as connection:
+        current = current_revision(connection)
+    if current != head_revision():
+        raise click.ClickException(
+            f"The database schema is at {current or 'nothing'} but this version needs "
+            f"{head_revision()}. Run: python -m service db upgrade "
+            "(or set MIGRATE_ON_START=true)."
+        )
+
+
+# --- seeds ----------------------------------------------------------------------------
+
+
+def seed_records(seeds_dir: Path) -> list[dict[str, Any]]:
+    """The records in seeds/records.json, validated by the API's own rules."""
+    from .schemas import ProcurementWriteSchema
+
+    path = seeds_dir / "records.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"cannot read seeds from {path}: {error}") from None
+    records: list[dict[str, Any]] = ProcurementWriteSchema(many=True).load(raw["records"])
+    missing = [i for i, r in enumerate(records) if not r.get("external_id")]
+    if missing:
+        raise click.ClickException(f"seed records {missing} have no external_id")
+    return records
+
+
+def run_seed(database: Database, seeds_dir: Path, *, only_if_empty: bool = False) -> Counter[str]:
+    """Upsert the seed records in one transaction; count what happened to each."""
+    from .services import procurements
+
+    records = seed_records(seeds_dir)
+    outcome: Counter[str] = Counter()
+    with database.session_scope() as session:
+        if only_if_empty and procurements.count(session) > 0:
+            outcome["skipped (database not empty)"] = len(records)
+            return outcome
+        for record in records:
+            _, what = procurements.upsert(session, record)
+            outcome[what] += 1
+    return outcome
+
+
+@cli.command()
+@click.option("--seeds-dir", type=click.Path(path_type=Path), help="Default: SEEDS_DIR.")
+@click.pass_context
+def seed(ctx: click.Context, seeds_dir: Path | None) -> None:
+    """Load the seed records (idempotent: upsert on external_id)."""
+    settings = _settings(ctx)
+    with _database(settings) as database:
+        _check_schema(database, settings.migrate_on_start)
+        outcome = run_seed(database, seeds_dir or settings.seeds_dir)
+    click.echo(", ".join(f"{n} {what}" for what, n in sorted(outcome.items())) or "no seeds")
+
+
+# --- serve ----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--bind", envvar="BIND", help="HOST:PORT to listen on (default 127.0.0.1:8000).")
+@click.option("--workers", envvar="WORKERS", type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--threads", envvar="THREADS", type=click.IntRange(1, 64), help="Threads per worker.")
+@click.option(
+    "--timeout", envvar="TIMEOUT", type=click.IntRange(1, 3600), help="Worker timeout (s)."
+)
+@click.option(
+    "--migrate/--no-migrate", default=None, help="Migrate at start (default: MIGRATE_ON_START)."
+)
+@click.option("--seed/--no-seed", default=None, help="Seed an empty database (SEED_ON_START).")
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    bind: str | None,
+    workers: int | None,
+    threads: int | None,
+    timeout: int | None,
+    migrate: bool | None,
+    seed: bool | None,
+) -> None:
+    """Serve the API with gunicorn: migrate, seed an empty database, fork workers."""
+    overrides = {
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "timeout": timeout,
+        "migrate_on_start": migrate,
+        "seed_on_start": seed,
+    }
+    try:
+        settings = _settings(ctx).with_overrides(
+            **{k: v for k, v in overrides.items() if v is not None}
+        )
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    with _database(settings) as database:
+        # Resolve the URL here in the master: the embedded server starts before the fork.
+        settings = settings.with_overrides(database_url=database.url)
+        _check_schema(database, settings.migrate_on_start)
+        if settings.seed_on_start:
+            outcome = run_seed(database, settings.seeds_dir, only_if_empty=True)
+            log.info("seed: %s", dict(outcome))
+    _run_gunicorn(settings)
+
+
+def _run_gunicorn(settings: Settings) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from .app import create_app
+
+    options = {
+        "bind": settings.bind,
+        "workers": settings.workers,
+        "threads": settings.threads,
+        "worker_class": "gthread" if settings.threads > 1 else "sync",
+        "timeout": settings.timeout,
+        "graceful_timeout": settings.timeout,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": settings.log_level.lower(),
+        "proc_name": "procurement-tracker",
+        # gunicorn >= 25 opens a control socket in $HOME by default; two servers of one
+        # user would fight over it, and the image's user has no writable home.
+        "control_socket_disable": True,
+    }
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return create_app(settings)
+
+    Server().run()
+
+
+# --- openapi --------------------------------------------------------------------------
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document generated from the code (no database needed)."""
+    from .app import create_app
+
+    app = create_app(Settings())
+    with app.app_context():
+        api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+        spec: dict[str, Any] = json.loads(json.dumps(api.spec.to_dict()))
+    return spec
+
+
+def openapi_yaml() -> str:
+    """The OpenAPI document as the YAML committed in openapi.yaml."""
+    return yaml.safe_dump(openapi_document(), sort_keys=False, allow_unicode=True, width=100)
+
+
+@cli.group()
+def openapi() -> None:
+    """The OpenAPI contract."""
+
+
+@openapi.command("write")
+@click.argument("path", type=click.Path(path_type=Path), default="openapi.yaml")
+def openapi_write(path: Path) -> None:
+    """Write the OpenAPI document to PATH (default openapi.yaml; - for stdout)."""
+    text = openapi_yaml()
+    if str(path) == "-":
+        sys.stdout.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {path}")
