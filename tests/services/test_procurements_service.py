@@ -1,0 +1,67 @@
+"""The service layer with a real session: upsert outcomes and versioning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from service.models import Category, Status
+from service.services import procurements
+from service.services.procurements import ListQuery
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint") as s:
+            yield s
+        transaction.rollback()
+
+
+def _data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "buyer": "Belgium",
+        "seller": "Poland",
+        "system": "Piorun",
+        "category": Category.AIR_DEFENCE,
+        "status": Status.INTENT,
+        "external_id": "test:piorun",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_upsert_creates_then_leaves_unchanged_then_updates(session: Session) -> None:
+    record, outcome = procurements.upsert(session, _data())
+    assert outcome == "created"
+    assert (record.buyer_code, record.seller_code, record.version) == ("BE", "PL", 1)
+    again, outcome = procurements.upsert(session, _data())
+    assert (outcome, again.id, again.version) == ("unchanged", record.id, 1)
+    changed, outcome = procurements.upsert(session, _data(status=Status.CONTRACTED))
+    assert (outcome, changed.id, changed.version) == ("updated", record.id, 2)
+
+
+def test_upsert_needs_external_id(session: Session) -> None:
+    with pytest.raises(ValueError, match="external_id"):
+        procurements.upsert(session, _data(external_id=None))
+
+
+def test_replace_recomputes_party_codes(session: Session) -> None:
+    record = procurements.create(session, _data())
+    procurements.replace(session, record, _data(buyer="NATO"))
+    assert (record.buyer, record.buyer_code) == ("NATO", None)
+
+
+def test_list_pages_with_keys(session: Session) -> None:
+    for i in range(5):
+        procurements.create(session, _data(external_id=f"k:{i}", system=f"S{i}"))
+    first = procurements.list_(session, ListQuery(limit=2))
+    assert len(first.items) == 2
+    assert first.next_key is not None
+    second = procurements.list_(session, ListQuery(limit=2, after=first.next_key))
+    assert {r.id for r in first.items}.isdisjoint({r.id for r in second.items})
