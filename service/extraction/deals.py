@@ -1,0 +1,526 @@
+"""Stage 5b: sentence facts -> events -> deals (one per buyer and system).
+
+Each sentence with a status cue yields an event per system it names
+(anchored), or one event for "the drones" / "the contract" it refers to
+(generic), which joins the deal the article is talking about. Sentences
+without a cue can still add a quantity, value or maker to a deal they name or
+refer to. Events of the same buyer and system merge into one deal: the most
+advanced status wins (cancelled above all), the quantity and value come from the
+most advanced stage that states them. A letter of intent or an approval that
+names no system lifts the deals of its article to that stage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cues import distractor, find_cues, strongest, trained_on
+from .gazetteer import Gazetteer
+from .numbers import (
+    find_money,
+    find_quantities,
+    find_totals,
+    quantity_before,
+    unit_category,
+)
+from .parties import find_buyer, find_seller
+from .text import find_mentions
+from .types import Cue, Event, Mention, Money, Quantity, Sentence, status_rank
+
+_DEAL_WORDS = (
+    r"deal|contract|agreement|order|purchase|acquisition|sale|sales|shipment|batch|package|"
+    r"approval|notification|decision|letter|transaction|procurement|programme|program"
+)
+_ANAPHOR_DEAL = re.compile(
+    rf"(?i)\b(?:the|this|that|these|those|its|their|a|an)\s+(?:[\w$€£.,-]+\s+){{0,4}}?(?:{_DEAL_WORDS})\b"
+)
+_ANAPHOR_UNIT = re.compile(
+    r"(?i)\b(?:the|these|those|its|their|all|every|first|final|last)\s+(?:[\w-]+\s+){0,3}?"
+    r"(aircraft|jets|fighters|helicopters|helicopter|tanks|vehicles|drones|drone|missiles|"
+    r"launchers|systems|batteries|howitzers|frigates|ships|vessels|submarines|rifles|shells|radars|"
+    r"weapons|boats|air vehicles|units)\b"
+)
+_DETERMINER = r"(?:the\s+|its\s+|their\s+)?"
+_NOT_OBJECT = re.compile(
+    r"(?i)(?:version|variant|derivative|successor|upgrade|development) (?:of|to)\s+"
+    + _DETERMINER
+    + r"(?:[\w'-]+\s+){0,3}$"
+    r"|\b(?:replace|replaces|replacing|replaced|succeed|succeeds|take over from|over|than|beat|"
+    r"beats|instead of|rather than|like|such as|replacement for|replacements for)\s+"
+    + _DETERMINER
+    + r"(?:[\w'-]+\s+){0,2}$"
+)
+_FLEET_AFTER = re.compile(r"(?i)^\w*\s+(?:fleet|inventory)\b")
+_DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:19|20)\d0s\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_IN_SERVICE = re.compile(
+    r"(?i)\b(?:in service|already (?:flies|fly|operates|operate|fields|uses|has)|now in service|"
+    r"have been in service|has been in service|entered service)\b"
+)
+_COMPANY_SUBJECT = re.compile(r"^(?:The\s+)?$")
+_FMS = re.compile(
+    r"(?i)foreign military sales?|\bDSCA\b|Defense Security Cooperation Agency|State Department|"
+    r"Department of State"
+)
+_LINKED_COMPANY = re.compile(r"(?i)\b(?:from|with|by|to|and)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$")
+
+# Unit nouns -> categories of equipment they can count.
+_COMPATIBLE = {
+    "aircraft": {"aircraft", "drone", "helicopter"},
+    "helicopter": {"helicopter"},
+    "armoured-vehicle": {"armoured-vehicle"},
+    "artillery": {"artillery", "air-defence", "missile"},
+    "ship": {"ship", "submarine"},
+    "submarine": {"submarine"},
+    "drone": {"drone"},
+    "missile": {"missile", "air-defence"},
+    "radar": {"radar", "air-defence"},
+    "small-arms": {"small-arms"},
+    "ammunition": {"ammunition", "artillery"},
+}
+_UNIT_ALIASES = {
+    "weapons": None,
+    "units": None,
+    "air vehicles": "drone",
+    "vehicles": None,
+    "launchers": "artillery",
+}
+
+
+def _unit_kind(noun: str) -> str | None:
+    noun = noun.lower()
+    if noun in _UNIT_ALIASES:
+        return _UNIT_ALIASES[noun]
+    return unit_category(noun)
+
+
+def compatible(unit_kind: str | None, category: str) -> bool:
+    """Whether a unit noun of this kind can count equipment of this category."""
+    return unit_kind is None or category in _COMPATIBLE.get(unit_kind, {unit_kind})
+
+
+@dataclass
+class Facts:
+    """Everything stages 2-4 found in one sentence."""
+
+    sentence: Sentence
+    mentions: list[Mention]
+    quantities: list[Quantity]
+    money: list[Money]
+    cue: Cue | None
+    distractor: str | None
+
+    @property
+    def status(self) -> str | None:
+        return self.cue.status if self.cue else None
+
+    @property
+    def body(self) -> str:
+        return self.sentence.text
+
+    def systems(self) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == "system"]
+
+    def companies(self) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == "company"]
+
+
+def sentence_facts(sentence: Sentence, gazetteer: Gazetteer) -> Facts:
+    mentions = find_mentions(sentence, gazetteer)
+    countries = tuple(m.name for m in mentions if m.kind == "country")
+    text = sentence.text
+    cue = strongest(find_cues(text, gazetteer))
+    spans = [(m.start, m.end) for m in mentions if m.kind == "system"]
+    quantities = [q for q in find_quantities(text) if not any(s <= q.start < e for s, e in spans)]
+    return Facts(
+        sentence=sentence,
+        mentions=mentions,
+        quantities=quantities,
+        money=find_money(text, countries),
+        cue=cue,
+        distractor=distractor(text, gazetteer, cue),
+    )
+
+
+@dataclass
+class Deal:
+    buyer: str | None
+    system: str
+    events: list[Event] = field(default_factory=list)
+    propagated: list[Event] = field(default_factory=list)
+
+    @property
+    def last_sentence(self) -> int:
+        return max(e.sentence.index for e in self.events)
+
+
+class Assembler:
+    """Builds deals from the facts of an article's sentences, in reading order."""
+
+    def __init__(self, gazetteer: Gazetteer, facts: list[Facts]) -> None:
+        self.g = gazetteer
+        self.facts = facts
+        self.deals: list[Deal] = []
+        self.unanchored: list[Event] = []
+        self.fms = any(_FMS.search(f.body) for f in facts)
+        self.primary_buyer: str | None = None
+        self.article_companies = {m.name: m for f in facts for m in f.companies()}
+
+    # -- events ------------------------------------------------------------------------
+
+    def _seller(self, f: Facts, anchor: int | None = None) -> tuple[str | None, str | None]:
+        found = find_seller(f.sentence, f.mentions, self.g, anchor)
+        return found if found else (None, None)
+
+    def _buyer(self, f: Facts, seller: str | None) -> tuple[str | None, str | None]:
+        found = find_buyer(f.sentence, f.mentions, self.g, seller)
+        return found if found else (None, None)
+
+    def _quantity_for(self, f: Facts, mention: Mention, taken: set[int]) -> Quantity | None:
+        if f.status in {"delivering", "delivered"}:
+            totals = find_totals(f.body)
+            if totals:
+                return totals[0]  # "eight of the 36": the deal is 36
+        system = self.g.systems[mention.name]
+        before = quantity_before(f.body, mention.start)
+        containing = [q for q in f.quantities if q.start <= mention.start < q.end + 1]
+        # Split quantities ("263 missiles and 26 launch units"): the designation decides.
+        same_name = [
+            q for q in f.quantities if mention.text.split()[0] in q.text and q.start not in taken
+        ]
+        if system.counts and len(same_name) > 1:
+            wanted = {
+                "missiles": {"missile"},
+                "launchers": {"artillery", ""},
+                "vehicles": {"drone", "aircraft"},
+            }[system.counts]
+            for q in same_name:
+                if (_unit_kind(q.unit or "") or "") in wanted:
+                    return q
+        if containing and containing[0].start not in taken:
+            return containing[0]
+        if before is not None:
+            return before
+        for q in f.quantities:
+            if q.start in taken or (q.rule == "quantity:vague" and q.start < mention.start - 60):
+                continue
+            if compatible(_unit_kind(q.unit or ""), system.category):
+                return q
+        return None
+
+    def _event(
+        self,
+        f: Facts,
+        system: str | None,
+        anchored: bool,
+        anchor: int | None = None,
+        **extra: object,
+    ) -> Event:
+        seller, seller_rule = self._seller(f, anchor)
+        buyer, buyer_rule = self._buyer(f, seller)
+        event = Event(
+            sentence=f.sentence,
+            status=f.status,
+            cue=f.cue,
+            system=system,
+            anchored=anchored,
+            buyer=buyer,
+            buyer_rule=buyer_rule,
+            seller=seller,
+            seller_rule=seller_rule,
+            companies=f.companies(),
+            money=f.money[0] if f.money else None,
+        )
+        for key, value in extra.items():
+            setattr(event, key, value)
+        return event
+
+    def _adjacent_company(self, f: Facts, mention: Mention) -> str | None:
+        for c in f.companies():
+            gap = f.body[c.end : mention.start]
+            if 0 <= mention.start - c.end <= 4 and re.fullmatch(r"(?:['’]s)?\s*", gap):
+                return c.name
+            gap_after = f.body[mention.end : c.start]
+            if 0 <= c.start - mention.end <= 25 and re.fullmatch(
+                r",?\s*(?:made|built|developed|designed|produced)?\s*(?:by|from)\s+", gap_after
+            ):
+                return c.name
+        return None
+
+    def events_of(self, f: Facts) -> list[Event]:
+        """Events a sentence reports (possibly without status)."""
+        if f.distractor:
+            return []
+        events: list[Event] = []
+        seen: set[str] = set()
+        taken: set[int] = set()
+        for mention in f.systems():
+            if mention.name in seen:
+                continue
+            if _NOT_OBJECT.search(f.body[max(0, mention.start - 60) : mention.start]):
+                continue
+            if _FLEET_AFTER.match(f.body[mention.end : mention.end + 30]):
+                continue  # "its ageing F/A-18 Hornet fleet": what the buyer already has
+            if trained_on(f.body, mention.text, self.g):
+                continue
+            seen.add(mention.name)
+            quantity = self._quantity_for(f, mention, taken)
+            if quantity is not None:
+                taken.add(quantity.start)
+            event = self._event(
+                f,
+                mention.name,
+                True,
+                mention.start,
+                quantity=quantity,
+                adjacent_company=self._adjacent_company(f, mention),
+            )
+            events.append(event)
+        if events:
+            return events
+        anaphor = _ANAPHOR_UNIT.search(f.body)
+        deal_word = _ANAPHOR_DEAL.search(f.body)
+        totals = find_totals(f.body)
+        quantity = (
+            totals[0]
+            if totals
+            else next((q for q in f.quantities if q.rule != "quantity:vague"), None)
+        )
+        if anaphor or (quantity is not None and f.status):
+            kind = _unit_kind(anaphor.group(1)) if anaphor else _unit_kind(quantity.unit or "")  # type: ignore[union-attr]
+            return [self._event(f, None, False, quantity=quantity, category_hint=kind)]
+        if deal_word:
+            return [self._event(f, None, False, quantity=quantity, generic=True)]
+        if f.status in {"intent", "approved"}:
+            # Names neither a system nor a deal: may lift the article's deals (see finish).
+            return [self._event(f, None, False, floating=True)]
+        return []
+
+    # -- dates -------------------------------------------------------------------------
+
+    reference_year: int | None = None
+
+    def past_year(self, f: Facts) -> int | None:
+        """A year before the article's own in this sentence (the article's year: its
+        publication date, else the latest year it mentions)."""
+        text = f.body
+        for m in f.systems():  # "PzH 2000" is no year
+            text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+        years = [int(y) for y in _YEAR.findall(text)]
+        if self.reference_year is None or not years:
+            return None
+        earlier = [y for y in years if y < self.reference_year]
+        return min(earlier) if earlier else None
+
+    def is_old_purchase(self, f: Facts) -> bool:
+        """A purchase made years ago that is now in service: delivered."""
+        if _DECADE.search(f.body) or _IN_SERVICE.search(f.body):
+            return True
+        year = self.past_year(f)
+        return (
+            year is not None and self.reference_year is not None and year <= self.reference_year - 3
+        )
+
+    # -- deals -------------------------------------------------------------------------
+
+    def _family(self, system: str) -> str:
+        return self.g.systems[system].family
+
+    def _find_deal(self, buyer: str | None, system: str) -> Deal | None:
+        family = self._family(system)
+        exact = [
+            d for d in self.deals if d.system == system and (buyer is None or d.buyer == buyer)
+        ]
+        if exact:
+            return exact[-1]
+        related = [
+            d
+            for d in self.deals
+            if self._family(d.system) == family and (buyer is None or d.buyer == buyer)
+        ]
+        if not related:
+            return None
+        deal = max(related, key=lambda d: d.last_sentence)
+        # A variant named after its family: the deal is about the variant.
+        if system != family and deal.system == family:
+            deal.system = system
+        if system == family or deal.system == system:
+            return deal
+        return None
+
+    def _target_for_generic(self, event: Event) -> Deal | None:
+        kind = event.category_hint
+        candidates = [
+            d
+            for d in self.deals
+            if (event.generic or compatible(kind, self.g.systems[d.system].category))
+        ]
+        if candidates:
+            return max(candidates, key=lambda d: d.last_sentence)
+        # Nothing yet: the system may be named later in the article ("The aircraft on
+        # offer was the Seahawk"); prefer one made by a company this sentence names.
+        if event.generic and event.status not in {
+            "cancelled",
+            "contracted",
+            "delivered",
+            "delivering",
+        }:
+            return None
+        named = {c.name for c in event.companies}
+        best: tuple[int, int, str] | None = None
+        for f in self.facts:
+            for m in f.systems():
+                system = self.g.systems[m.name]
+                if not event.generic and not compatible(kind, system.category):
+                    continue
+                by_maker = 0 if system.maker in named else 1
+                score = (by_maker, abs(f.sentence.index - event.sentence.index), m.name)
+                if best is None or score < best:
+                    best = score
+        if best is None:
+            return None
+        return self._new_deal(event.buyer or self.primary_buyer, best[2])
+
+    def _new_deal(self, buyer: str | None, system: str) -> Deal:
+        deal = Deal(buyer=buyer, system=system)
+        self.deals.append(deal)
+        return deal
+
+    def _buyer_or_fallback(self, event: Event, f: Facts) -> bool:
+        """Fill a missing buyer from the article; False when the sentence is company news."""
+        if event.buyer is not None:
+            return True
+        first = f.mentions[0] if f.mentions else None
+        starts_with_company = (
+            first is not None
+            and first.kind == "company"
+            and _COMPANY_SUBJECT.match(f.body[f.sentence.body_start : first.start])
+        )
+        if starts_with_company:
+            return False
+        event.buyer, event.buyer_rule = self.primary_buyer, "buyer:article"
+        return event.buyer is not None
+
+    def add(self, f: Facts) -> None:
+        for event in self.events_of(f):
+            if event.system is None:
+                deal = None if event.floating else self._target_for_generic(event)
+                if deal is None:
+                    if event.status in {"intent", "approved"}:
+                        self.unanchored.append(event)
+                    continue
+                if self.primary_buyer is None and event.status:
+                    self.primary_buyer = deal.buyer
+                event.buyer, event.buyer_rule = deal.buyer, "buyer:deal"
+                deal.events.append(event)
+                continue
+            if event.status == "contracted" and self.is_old_purchase(f):
+                event.status = "delivered"  # bought years ago and in service
+            if not self._buyer_or_fallback(event, f):
+                continue
+            if self.primary_buyer is None and event.status and event.buyer_rule != "buyer:article":
+                self.primary_buyer = event.buyer
+            deal = self._find_deal(event.buyer, event.system)
+            if deal is None and event.status is None:
+                deal = self._find_deal(None, event.system)
+                if deal is None:
+                    continue  # a system merely named: no deal
+            if deal is None:
+                deal = self._new_deal(event.buyer, event.system)
+            deal.events.append(event)
+
+    def add_headline(self, f: Facts) -> None:
+        """Headlines repeat the story in few words: they join the deals the body found."""
+        for event in self.events_of(f):
+            if event.system is None:
+                if event.status in {"intent", "approved"}:
+                    self.unanchored.append(event)
+                continue
+            family = self._family(event.system)
+            related = [d for d in self.deals if self._family(d.system) == family]
+            if related:
+                same = [d for d in related if _top_status(d) == event.status]
+                (same or related)[0].events.append(event)
+            elif event.status:
+                if not self._buyer_or_fallback(event, f):
+                    continue
+                self._new_deal(event.buyer, event.system).events.append(event)
+
+    def _split(self, deal: Deal) -> list[Deal]:
+        """Separate records hiding in one deal (labelling rule 7).
+
+        An earlier purchase the article mentions beside the news ("the 24 K9s it
+        bought in 2017") is a deal of its own; so is a framework agreement or letter
+        of intent whose quantity differs from the executive contract under it.
+        """
+        facts = {f.sentence.index: f for f in self.facts}
+        extra: list[Deal] = []
+        for event in list(deal.events):
+            if not event.anchored or event.cue is None or event.cue.status != "contracted":
+                continue
+            if event.quantity is None:
+                continue  # "the CAESAR contract signed in 2017": this deal's own history
+            if self.past_year(facts[event.sentence.index]) is None:
+                continue
+            others = [
+                e for e in deal.events if e.status and e.sentence.index != event.sentence.index
+            ]
+            if others:
+                deal.events.remove(event)
+                extra.append(Deal(buyer=deal.buyer, system=deal.system, events=[event]))
+
+        def counted(e: Event) -> bool:
+            return e.quantity is not None and e.quantity.rule != "quantity:vague"
+
+        umbrella = [e for e in deal.events if e.status == "intent" and counted(e)]
+        executive = [
+            e
+            for e in deal.events
+            if e.status in {"contracted", "delivering", "delivered"} and counted(e)
+        ]
+        if umbrella and executive:
+            a, b = umbrella[0].quantity, executive[0].quantity
+            if a is not None and b is not None and (a.low, a.high) != (b.low, b.high):
+                for event in umbrella:
+                    deal.events.remove(event)
+                extra.append(Deal(buyer=deal.buyer, system=deal.system, events=umbrella))
+        return extra
+
+    def finish(self) -> list[Deal]:
+        """Split, apply unanchored intents and approvals, drop deals nothing advanced."""
+        for deal in list(self.deals):
+            self.deals.extend(self._split(deal))
+        for event in self.unanchored:
+            for deal in self.deals:
+                lower = status_rank(_top_status(deal)) < status_rank(event.status)
+                parties = event.buyer in (None, deal.buyer) or deal.buyer in _names(event)
+                if lower and parties:
+                    deal.propagated.append(event)
+        return [d for d in self.deals if d.buyer and _top_status(d)]
+
+
+def _names(event: Event) -> set[str]:
+    return {n for n in (event.buyer, event.seller) if n}
+
+
+def _top_status(deal: Deal) -> str | None:
+    statuses = [e.status for e in (*deal.events, *deal.propagated) if e.status]
+    return max(statuses, key=status_rank) if statuses else None
+
+
+def assemble(
+    sentences: list[Sentence], gazetteer: Gazetteer, published_year: int | None = None
+) -> tuple[list[Deal], Assembler]:
+    """Deals of an article (body first, then the headline joins them)."""
+    facts = [sentence_facts(s, gazetteer) for s in sentences]
+    assembler = Assembler(gazetteer, facts)
+    years = [int(y) for f in facts for y in _YEAR.findall(f.body)]
+    assembler.reference_year = published_year or (max(years) if years else None)
+    for f in facts:
+        if not f.sentence.headline:
+            assembler.add(f)
+    for f in facts:
+        if f.sentence.headline:
+            assembler.add_headline(f)
+    return assembler.finish(), assembler

@@ -1,0 +1,421 @@
+"""Stage 3: quantities ("between 200 and 300 missiles", "up to 48", "two dozen
+jets", "several hundred") and money ("$1.2 billion", "932 million zloty",
+"EUR 33.3 million", "€250m", "Rs 6,500 crore")."""
+
+from __future__ import annotations
+
+import re
+
+from .types import Money, Quantity
+
+_UNITS: dict[str, str | None] = {}
+for _category, _nouns in {
+    "aircraft": "aircraft jets jet fighters fighter planes airframes trainers tankers transports",
+    "helicopter": "helicopters helicopter choppers rotorcraft",
+    "armoured-vehicle": "tanks tank vehicles vehicle ifvs apcs carriers",
+    "artillery": "howitzers howitzer guns launchers",
+    "ship": "ships frigates frigate corvettes corvette vessels destroyers destroyer boats opvs",
+    "submarine": "submarines submarine",
+    "drone": "drones drone uavs uas",
+    "missile": "missiles missile rockets interceptors",
+    "radar": "radars radar",
+    "small-arms": "rifles carbines pistols",
+    "ammunition": "shells rounds projectiles charges",
+}.items():
+    for _noun in _nouns.split():
+        _UNITS[_noun] = _category
+_ANY_KIND = ["systems", "system", "units", "unit", "batteries", "battery", "fire", "launch", "sets"]
+for _noun in [*_ANY_KIND, "examples"]:
+    _UNITS[_noun] = None  # counts any kind of equipment
+
+UNIT_CATEGORIES: dict[str, frozenset[str]] = {
+    "aircraft": frozenset({"aircraft", "drone"}),
+    "missile": frozenset({"missile", "air-defence"}),
+    "launchers": frozenset({"artillery", "missile", "air-defence"}),
+    "vehicles": frozenset({"armoured-vehicle", "drone"}),
+}
+
+_WORDS = {
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALE = {"hundred": 100, "thousand": 1000, "dozen": 12, "million": 1_000_000}
+
+_NUM_WORD = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|"
+    r"five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
+_NUM = (
+    rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUM_WORD})"
+    r"(?:[ -](?:hundred|thousand|dozen|million))?"
+    r"|an? (?:hundred|thousand|dozen|million))"
+)
+_MOD = r"(?:[\w/-]+ ){0,5}?"
+_UNIT_RE = r"(?P<unit>" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")"
+
+_BOUNDS = (
+    rf"(?:between (?P<lo>{_NUM}) and (?P<hi>{_NUM})"
+    rf"|(?P<lo2>{_NUM}) ?(?:to|–) ?(?P<hi2>{_NUM})"
+    r"|(?P<lo3>\d{1,3}(?:,\d{3})+|\d+)-(?P<hi3>\d{1,3}(?:,\d{3})+|\d+)"
+    rf"|(?P<upto>up to|as many as|a maximum of|no more than) (?P<max>{_NUM})"
+    rf"|(?P<atleast>at least|more than|over|in excess of|a minimum of) (?P<min>{_NUM})"
+    rf"|(?P<approx>about|around|some|nearly|roughly|approximately|almost|close to) (?P<n2>{_NUM})"
+    rf"|(?:all )?(?P<n>{_NUM}))"
+)
+_QUANTITY = re.compile(
+    rf"(?i)(?<![\w/.-])(?P<phrase>{_BOUNDS}"
+    r"(?: (?:more|additional|new|further|extra|of (?:its|the|their|his|her|these|those)))?"
+    rf" {_MOD}{_UNIT_RE}\b)"
+)
+_BEFORE_MENTION = re.compile(
+    rf"(?i)(?<![\w/.-])(?P<phrase>{_BOUNDS}"
+    r"(?: (?:more|additional|new|further|extra|of (?:its|the|their|his|her|these|those)))?"
+    r"(?: [\w/-]+){0,3} ?)$"
+)
+_VAGUE = re.compile(
+    r"(?i)\b(?P<phrase>(?:several|many|a few|hundreds|thousands|dozens|scores|an unspecified number"
+    r"|an undisclosed number|a number|a batch|a small number|a large number)"
+    r"(?: (?:hundred|thousand|dozen))?(?: of)? (?:[\w/-]+ ){0,4}?" + _UNIT_RE + r")\b"
+)
+_TOTAL = re.compile(
+    r"(?i)(?:\b(?:batch|tranche|shipment|instalment|installment|part|portion)s? of "
+    r"(?:the |an order (?:for|of) )?"
+    rf"(?P<a>{_NUM})\b|(?<![\w/.-]){_NUM} of (?:the|its|their) (?P<b>{_NUM})\b)"
+)
+_PARTIAL_BEFORE = re.compile(
+    r"(?i)\b(?:first|second|third|another|latest|next|further|final|last|initial)\s+(?:[\w-]+\s+)?$"
+)
+_PARTIAL_AFTER = re.compile(r"(?i)^\s*(?:more|further|additional)\b")
+_FLEET = re.compile(
+    r"(?i)\b(?:fleet|inventory|total) of\s*$|\boption (?:for|on) (?:a further |another |up to )?$"
+)
+
+
+def parse_number(text: str) -> int | None:
+    """Digits with separators, words ("thirty-six", "two dozen") and scales."""
+    words = text.lower().replace(",", "").replace("-", " ").split()
+    if not words:
+        return None
+    total = 0.0
+    current = 0.0
+    for word in words:
+        if re.fullmatch(r"\d+(?:\.\d+)?", word):
+            current += float(word)
+        elif word in _WORDS:
+            current += _WORDS[word]
+        elif word in _SCALE:
+            current = (current or 1) * _SCALE[word]
+            if _SCALE[word] >= 1000:
+                total, current = total + current, 0
+        else:
+            return None
+    value = total + current
+    return int(value) if value == int(value) else None
+
+
+def _bounds(g: dict[str, str | None]) -> tuple[int | None, int | None, str] | None:
+    """Bounds and rule from a match of _BOUNDS; None when it is no count."""
+    if g["lo"] or g["lo2"] or g["lo3"]:
+        low = parse_number(g["lo"] or g["lo2"] or g["lo3"] or "")
+        high = parse_number(g["hi"] or g["hi2"] or g["hi3"] or "")
+        if low is None or high is None or low > high:
+            return None
+        return low, high, "quantity:range"
+    if g["upto"]:
+        return None, parse_number(g["max"] or ""), "quantity:up-to"
+    if g["atleast"]:
+        return parse_number(g["min"] or ""), None, "quantity:at-least"
+    if g["approx"]:
+        n = parse_number(g["n2"] or "")
+        return n, n, "quantity:approximate"
+    word = (g["n"] or "").lower()
+    # "a"/"an" and four-digit years are no counts.
+    if word in {"a", "an"} or re.fullmatch(r"(?:19|20)\d\d", word):
+        return None
+    n = parse_number(word)
+    return n, n, "quantity:exact"
+
+
+def _usable(bounds: tuple[int | None, int | None, str] | None) -> bool:
+    if bounds is None or (bounds[0] is None and bounds[1] is None):
+        return False
+    return max(b for b in bounds[:2] if b is not None) <= 1_000_000_000
+
+
+def quantity_before(text: str, start: int) -> Quantity | None:
+    """A count standing right before a system name: "the first six TB2s", "14 Leopard 2A4"."""
+    match = _BEFORE_MENTION.search(text[max(0, start - 80) : start])
+    if match is None:
+        return None
+    if _FLEET.search(
+        text[max(0, start - 80 + match.start() - 30) : max(0, start - 80) + match.start()]
+    ):
+        return None
+    bounds = _bounds(match.groupdict())
+    if not _usable(bounds) or bounds is None:
+        return None
+    offset = max(0, start - 80)
+    phrase = match.group("phrase").strip()
+    return Quantity(
+        bounds[0],
+        bounds[1],
+        phrase,
+        None,
+        offset + match.start(),
+        start,
+        bounds[2] + "-before-name",
+    )
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every counted amount in a sentence, with its bounds, phrase and unit noun."""
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for match in _QUANTITY.finditer(text):
+        if _FLEET.search(text[max(0, match.start() - 30) : match.start()]):
+            continue
+        bounds = _bounds(match.groupdict())
+        if not _usable(bounds) or bounds is None:
+            continue
+        found.append(
+            Quantity(
+                bounds[0],
+                bounds[1],
+                match.group("phrase"),
+                match.group("unit").lower(),
+                match.start(),
+                match.end(),
+                bounds[2],
+            )
+        )
+        taken.append((match.start(), match.end()))
+    for match in _VAGUE.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        found.append(
+            Quantity(
+                None,
+                None,
+                match.group("phrase"),
+                match.group("unit").lower(),
+                match.start(),
+                match.end(),
+                "quantity:vague",
+            )
+        )
+    return sorted(found, key=lambda q: q.start)
+
+
+def find_totals(text: str) -> list[Quantity]:
+    """Totals of a deal stated beside a part of it: "eight of the 36", "first batch of 108"."""
+    found = []
+    for match in _TOTAL.finditer(text):
+        raw = match.group("a") or match.group("b")
+        n = parse_number(raw) if raw else None
+        if n is None or re.fullmatch(r"(?:19|20)\d\d", raw or ""):
+            continue
+        found.append(
+            Quantity(n, n, match.group(), None, match.start(), match.end(), "quantity:total")
+        )
+    return found
+
+
+def is_partial(text: str, quantity: Quantity) -> bool:
+    """A count of one delivery or batch ("its first 38", "two more"), not of the deal."""
+    before = text[max(0, quantity.start - 25) : quantity.start]
+    phrase_words = quantity.text.split()
+    return bool(_PARTIAL_BEFORE.search(before)) or bool(
+        len(phrase_words) > 1 and _PARTIAL_AFTER.match(" " + " ".join(phrase_words[1:]))
+    )
+
+
+def unit_category(unit: str | None) -> str | None:
+    """The kind of equipment a unit noun counts (None: any kind)."""
+    return _UNITS.get(unit.lower()) if unit else None
+
+
+_CURRENCY_WORDS = {
+    "dollars": "USD",
+    "dollar": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "pounds": "GBP",
+    "sterling": "GBP",
+    "zloty": "PLN",
+    "zlotys": "PLN",
+    "yen": "JPY",
+    "won": "KRW",
+    "rupees": "INR",
+    "crowns": "CZK",
+    "koruna": "CZK",
+    "kronor": "SEK",
+    "krona": "SEK",
+    "kroner": "DKK",
+    "krone": "DKK",
+    "francs": "CHF",
+    "lira": "TRY",
+    "liras": "TRY",
+    "shekels": "ILS",
+    "rubles": "RUB",
+    "roubles": "RUB",
+    "yuan": "CNY",
+    "reais": "BRL",
+    "real": "BRL",
+    "riyals": "SAR",
+    "dirhams": "AED",
+    "lei": "RON",
+    "leu": "RON",
+    "forints": "HUF",
+    "forint": "HUF",
+    "pesos": "ARS",
+}
+_QUALIFIED = {
+    "czech crowns": "CZK",
+    "czech koruna": "CZK",
+    "swedish kronor": "SEK",
+    "swedish crowns": "SEK",
+    "danish kroner": "DKK",
+    "danish crowns": "DKK",
+    "norwegian kroner": "NOK",
+    "norwegian crowns": "NOK",
+    "swiss francs": "CHF",
+    "australian dollars": "AUD",
+    "canadian dollars": "CAD",
+    "new zealand dollars": "NZD",
+    "singapore dollars": "SGD",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "hong kong dollars": "HKD",
+    "turkish lira": "TRY",
+    "indian rupees": "INR",
+    "south korean won": "KRW",
+    "polish zloty": "PLN",
+    "romanian lei": "RON",
+    "brazilian reais": "BRL",
+}
+_SYMBOLS = {
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "a$": "AUD",
+    "aud": "AUD",
+    "c$": "CAD",
+    "cad": "CAD",
+    "nz$": "NZD",
+    "s$": "SGD",
+    "¥": "JPY",
+    "jpy": "JPY",
+    "₹": "INR",
+    "rs": "INR",
+    "rs.": "INR",
+    "inr": "INR",
+    "₩": "KRW",
+    "krw": "KRW",
+    "pln": "PLN",
+    "chf": "CHF",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "czk": "CZK",
+    "try": "TRY",
+    "ils": "ILS",
+    "r$": "BRL",
+    "zł": "PLN",
+}
+_SCALES = {
+    "thousand": 10**3,
+    "k": 10**3,
+    "million": 10**6,
+    "m": 10**6,
+    "mn": 10**6,
+    "mln": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
+    "trillion": 10**12,
+    "tn": 10**12,
+    "crore": 10**7,
+    "lakh": 10**5,
+}
+_AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_SCALE_RE = (
+    r"(?:[ -]?(?P<scale>thousand|million|billion|trillion|crore|lakh|bn|mn|mln|tn|m|b|k)\b)?"
+)
+_SYMBOL_RE = (
+    r"(?P<symbol>US\$|A\$|C\$|NZ\$|S\$|R\$|\$|€|£|¥|₹|₩|zł|"
+    r"(?:USD|EUR|GBP|AUD|CAD|JPY|INR|KRW|PLN|CHF|SEK|NOK|DKK|CZK|TRY|ILS|Rs\.?)\s?)"
+)
+_WORD_RE = (
+    r"(?P<word>"
+    + "|".join(sorted(map(re.escape, [*_QUALIFIED, *_CURRENCY_WORDS]), key=len, reverse=True))
+    + r")\b"
+)
+
+
+def _compile_money() -> re.Pattern[str]:
+    first = rf"{_SYMBOL_RE}{_AMOUNT}{_SCALE_RE}"
+    second = _AMOUNT.replace("amount", "amount2") + _SCALE_RE.replace("scale", "scale2")
+    second += r"[ -]?(?:of )?" + _WORD_RE
+    return re.compile(rf"(?:{first}|{second})", re.IGNORECASE)
+
+
+_MONEY = _compile_money()
+_KRONER = {"Denmark": "DKK", "Norway": "NOK", "Sweden": "SEK", "Iceland": "ISK"}
+
+
+def find_money(text: str, countries: tuple[str, ...] = ()) -> list[Money]:
+    """Amounts with an ISO 4217 currency; "kroner"/"crowns" follow the countries named."""
+    found: list[Money] = []
+    for match in _MONEY.finditer(text):
+        g = match.groupdict()
+        raw_amount = g["amount"] or g["amount2"]
+        scale = (g["scale"] or g["scale2"] or "").lower()
+        if g["symbol"]:
+            currency = _SYMBOLS.get(g["symbol"].strip().lower())
+            if scale == "" and g["symbol"].strip().lower() in {"rs", "rs.", "₹"}:
+                tail = text[match.end() : match.end() + 8].lower()
+                scale = "crore" if "crore" in tail else "lakh" if "lakh" in tail else ""
+        else:
+            word = g["word"].lower()
+            currency = _QUALIFIED.get(word) or _CURRENCY_WORDS.get(word)
+            if word in {"kroner", "krone", "crowns"}:
+                currency = next((_KRONER[c] for c in countries if c in _KRONER), currency)
+        if currency is None:
+            continue
+        if g["symbol"] and not scale and re.fullmatch(r"(?:19|20)\d\d", raw_amount):
+            continue
+        amount = float(raw_amount.replace(",", "")) * _SCALES.get(scale, 1)
+        found.append(Money(round(amount), currency, match.group(), match.start(), match.end()))
+    return found

@@ -1,0 +1,141 @@
+"""Stage 5a: who buys and who sells, from one sentence.
+
+Buyer, strongest rule first: the country a sale goes *to* ("sale of Javelins to
+Romania", "supply India with"); the country that *buys* ("Kyiv acquire",
+"Prague plans to purchase"); the first other country named. Seller: the country
+or company the equipment comes *from*; the country that *sells* ("Denmark is
+selling", "The United States will supply"); a "US-made" adjective. Countries
+that only locate a company ("Germany's Rheinmetall", "Turkish manufacturer
+Baykar") or come after by/with/against are never the buyer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import Gazetteer
+from .types import Mention, Sentence
+
+_SALE_TO = re.compile(
+    r"(?i)\b(?:sale|sales|sell|sells|selling|sold|supply|supplies|supplying|supplied|deliver\w*|"
+    r"export\w*|ship|ships|shipped|shipping|shipment|approv\w*|clear\w*)\b"
+    r"(?:(?!\b(?:donat\w*|gift\w*|pledg\w*|give|given|gave|handed)\b)[^.;]){0,120}?\b(?:to|for)\s+$"
+)
+_SUPPLY_WITH = re.compile(
+    r"(?i)\b(?:supply|supplies|supplying|provide|provides|providing|equip|equips|equipping)\s+$"
+)
+_BUYS_AFTER = re.compile(
+    r"(?i)^(?:['’]s?)?(?:\s+(?!to\b|from\b|and\b|or\b)[\w-]+){0,5}?\s+(?:buy|buys|bought|buying|"
+    r"purchase|purchases|purchased|purchasing|acquire|acquires|acquired|acquiring|order|orders|"
+    r"ordered|receive|receives|received|receiving|procure\w*|obtain\w*|chose|chosen|selected|"
+    r"picked|took delivery|takes delivery|(?:has|have|had)\s+(?:[\w-]+\s+){0,5}on order)\b"
+)
+_FROM = re.compile(
+    r"(?i)(?<!help )(?<!support )(?<!assistance )(?<!funding )"
+    r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$"
+)
+_WITH = re.compile(
+    r"(?i)\b(?:contract|agreement|deal|order|accord)s?\s+(?:[\w$€£.,-]+\s+){0,4}?with\s+(?:the\s+)?$"
+)
+_ORIGIN_NOUN = re.compile(
+    r"(?i)^(?:[’']s)?\s+(?:[\w-]+\s+)?(?:guns?|jets?|tanks?|missiles?|fighters?|aircraft|systems?|"
+    r"weapons?|helicopters?|howitzers?|warplanes?|drones?|submarines?|frigates?|equipment|"
+    r"design|technology|rockets?)\b"
+)
+_SELLS_AFTER = re.compile(
+    r"(?i)^(?:\s+[\w-]+){0,3}?\s+(?:is|are|was|were|has|have|had|will|would)?\s*(?:be\s+)?"
+    r"(?:sell|sells|sold|selling|supply|supplies|supplied|supplying|deliver|delivers|delivering|"
+    r"ship|ships|shipped|shipping|export|exports|exported|exporting)\b"
+)
+_NOT_BUYER_BEFORE = re.compile(
+    r"(?i)\b(?:from|by|with|against|over|at|in|into|near|along|than|between|versus|vs)\s+"
+    r"(?:the\s+)?$"
+)
+_COMPANY_NOUN = re.compile(
+    r"(?i)^(?:['’]s)?\s*(?:-?(?:made|built|designed|manufactured|developed|based|produced)\b|"
+    r"(?:[\w-]+\s+){0,2}(?:manufacturer|company|firm|group|maker|contractor|shipyard|"
+    r"shipbuilder|consortium|joint venture|industry|industries)\b)"
+)
+_MADE = re.compile(r"(?i)^-(?:made|built|designed|manufactured)\b")
+
+
+def _before(sentence: Sentence, mention: Mention) -> str:
+    return sentence.text[max(0, mention.start - 160) : mention.start]
+
+
+def _after(sentence: Sentence, mention: Mention) -> str:
+    return sentence.text[mention.end : mention.end + 80]
+
+
+def _locates_company(sentence: Sentence, mention: Mention, mentions: list[Mention]) -> bool:
+    after = _after(sentence, mention)
+    if _COMPANY_NOUN.match(after):
+        return True
+    # "Germany's Rheinmetall", "Turkish Baykar": a company right after the country.
+    gap_end = mention.end + 4
+    return any(m.kind == "company" and mention.end <= m.start <= gap_end for m in mentions)
+
+
+def find_buyer(
+    sentence: Sentence, mentions: list[Mention], gazetteer: Gazetteer, seller: str | None
+) -> tuple[str, str] | None:
+    """(country, rule) of the buyer a sentence names, or None."""
+    countries = [m for m in mentions if m.kind == "country"]
+    for m in countries:
+        before = _before(sentence, m)
+        if _SALE_TO.search(before):
+            return m.name, "buyer:sale-to"
+        if _SUPPLY_WITH.search(before):
+            return m.name, "buyer:supply-with"
+    for m in countries:
+        if _BUYS_AFTER.match(_after(sentence, m)) and not _FROM.search(_before(sentence, m)):
+            return m.name, "buyer:subject-of-purchase"
+    fallback: list[Mention] = []
+    for m in countries:
+        if m.name == seller or _NOT_BUYER_BEFORE.search(_before(sentence, m)):
+            continue
+        if _locates_company(sentence, m, mentions) or _SELLS_AFTER.match(_after(sentence, m)):
+            continue
+        if m.text != m.name and _ORIGIN_NOUN.match(_after(sentence, m)):
+            continue  # "the French guns": where the equipment comes from
+        fallback.append(m)
+    plain = [m for m in fallback if m.text not in gazetteer.agencies]
+    if plain:
+        return plain[0].name, "buyer:first-country"
+    if fallback:
+        return fallback[0].name, "buyer:agency"
+    return None
+
+
+def find_seller(
+    sentence: Sentence, mentions: list[Mention], gazetteer: Gazetteer, anchor: int | None = None
+) -> tuple[str, str] | None:
+    """(country, rule) of the seller a sentence names, or None.
+
+    "from X" and "a contract with X" are the strongest evidence; when a sentence
+    names several, the one nearest the system (`anchor`) wins.
+    """
+    strong: list[tuple[int, str, str]] = []
+    for m in mentions:
+        if m.kind not in {"country", "company"}:
+            continue
+        before = _before(sentence, m)
+        rule = "from" if _FROM.search(before) else "contract-with" if _WITH.search(before) else None
+        if rule is None:
+            continue
+        if m.kind == "company":
+            country, name = gazetteer.companies[m.name].country, f"seller:{rule}-company/{m.name}"
+        else:
+            country, name = m.name, f"seller:{rule}"
+        distance = abs(m.start - anchor) if anchor is not None else m.start
+        strong.append((distance, country, name))
+    if strong:
+        _, country, rule = min(strong)
+        return country, rule
+    for m in mentions:
+        if m.kind == "country" and _SELLS_AFTER.match(_after(sentence, m)):
+            return m.name, "seller:subject-of-sale"
+    for m in mentions:
+        if m.kind == "country" and _MADE.match(_after(sentence, m)):
+            return m.name, "seller:made-in"
+    return None

@@ -1,0 +1,155 @@
+"""Stage 6: a deal's events -> one candidate record with evidence and reasons."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .deals import Assembler, Deal
+from .gazetteer import Gazetteer
+from .numbers import is_partial
+from .types import Candidate, Event, status_rank
+
+
+def _by_stage(events: list[Event]) -> list[Event]:
+    """Most advanced stage first; inside a stage, anchored body sentences, then others."""
+    return sorted(
+        events,
+        key=lambda e: (
+            -status_rank(e.status),
+            not e.anchored,
+            e.sentence.headline,
+            e.sentence.index,
+        ),
+    )
+
+
+def _status(deal: Deal) -> tuple[str, Event]:
+    ranked = _by_stage([e for e in (*deal.events, *deal.propagated) if e.status])
+    return ranked[0].status or "announced", ranked[0]
+
+
+def _quantity(deal: Deal) -> Event | None:
+    with_quantity = [
+        e
+        for e in deal.events
+        if e.quantity is not None
+        and not (e.status == "delivering" and is_partial(e.sentence.text, e.quantity))
+    ]
+    staged = [e for e in with_quantity if e.status]
+    # The most advanced stage that states a count; counts from sentences without a
+    # stage only when no stage gives one ("The Czech share is 77 tanks").
+    ranked = _by_stage(staged) or sorted(
+        with_quantity, key=lambda e: (not e.anchored, e.sentence.index)
+    )
+    precise = [e for e in ranked if e.quantity and e.quantity.rule != "quantity:vague"]
+    if ranked and precise and status_rank(precise[0].status) == status_rank(ranked[0].status):
+        return precise[0]
+    return ranked[0] if ranked else None
+
+
+def _seller(
+    deal: Deal, assembler: Assembler, g: Gazetteer, maker_country: str | None
+) -> tuple[str | None, str]:
+    for event in _by_stage(deal.events):
+        if event.status and event.seller and event.seller != deal.buyer:
+            return event.seller, event.seller_rule or "seller:sentence"
+    if assembler.fms and deal.buyer != "United States":
+        return "United States", "seller:foreign-military-sale"
+    if maker_country:
+        return maker_country, "seller:maker-country"
+    return None, "seller:unknown"
+
+
+def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str | None, str]:
+    system = g.systems[deal.system]
+    makers = {system.maker, g.systems[system.family].maker} - {None}
+    for event in _by_stage(deal.events):
+        if event.adjacent_company:
+            return event.adjacent_company, f"manufacturer:next-to-system/{event.adjacent_company}"
+    for event in _by_stage(deal.events):
+        for company in event.companies:
+            if company.name in makers:
+                return company.name, f"manufacturer:gazetteer/{company.name}"
+    for name, _mention in assembler.article_companies.items():
+        if name in makers:
+            return name, f"manufacturer:named-in-article/{name}"
+    for event in _by_stage(deal.events):
+        before = event.sentence.text
+        for company in event.companies:
+            gap = before[max(0, company.start - 40) : company.start].lower()
+            if any(w in gap.split() for w in ("with", "from", "by")):
+                return company.name, f"manufacturer:contract-partner/{company.name}"
+    return None, "manufacturer:not-named"
+
+
+def build(deal: Deal, assembler: Assembler, g: Gazetteer, published_on: date | None) -> Candidate:
+    """The record a deal proposes."""
+    system = g.systems[deal.system]
+    status, status_event = _status(deal)
+    quantity_event = _quantity(deal)
+    quantity = quantity_event.quantity if quantity_event else None
+    manufacturer, manufacturer_rule = _manufacturer(deal, assembler, g)
+    maker_name = manufacturer_rule.rsplit("/", 1)[-1] if "/" in manufacturer_rule else system.maker
+    maker = g.companies.get(maker_name or "") or g.companies.get(system.maker or "")
+    seller, seller_rule = _seller(deal, assembler, g, maker.country if maker else None)
+    money_event = next((e for e in _by_stage(deal.events) if e.money), None)
+    lede = status_event.sentence.headline or status_event.sentence.index <= 2
+    buyer_event = next((e for e in deal.events if e.buyer_rule not in (None, "buyer:deal")), None)
+    buyer_rule = buyer_event.buyer_rule if buyer_event else "buyer:deal"
+    fields: dict[str, Any] = {
+        "buyer": deal.buyer,
+        "seller": seller,
+        "manufacturer": manufacturer,
+        "system": system.name,
+        "category": system.category,
+        "quantity_min": quantity.low if quantity else None,
+        "quantity_max": quantity.high if quantity else None,
+        "quantity_unit": (quantity.unit if quantity and quantity.unit else None),
+        "status": status,
+        "value_amount": str(money_event.money.amount)
+        if money_event and money_event.money
+        else None,
+        "value_currency": money_event.money.currency if money_event and money_event.money else None,
+        "announced_on": published_on.isoformat() if published_on and lede else None,
+    }
+    ordered = [*_by_stage(deal.events), *deal.propagated]
+    if quantity_event is not None:
+        ordered.remove(quantity_event)
+        ordered.insert(0, quantity_event)
+    evidence: list[dict[str, Any]] = []
+    for event in sorted(ordered, key=lambda e: e.sentence.headline):
+        s = event.sentence
+        if all(item["start"] != s.start for item in evidence):
+            evidence.append({"text": s.text, "start": s.start, "end": s.end})
+    confidence = 0.45
+    confidence += 0.15 if status_event.anchored else 0.05
+    confidence += 0.15 if buyer_rule not in ("buyer:article", "buyer:deal") else 0.0
+    confidence += 0.1 if seller_rule.startswith(("seller:from", "seller:subject")) else 0.05
+    confidence += 0.1 if quantity is not None else 0.0
+    confidence += 0.05 if manufacturer else 0.0
+    if all(e.sentence.headline for e in deal.events):
+        confidence -= 0.2
+    provenance: dict[str, str] = {
+        "buyer": buyer_rule or "buyer:deal",
+        "seller": seller_rule,
+        "manufacturer": manufacturer_rule,
+        "system": f"gazetteer:systems/{system.name}",
+        "category": f"gazetteer:systems/{system.name}",
+        "status": f"cue:{status}/{_cue_text(status_event)}",
+        "quantity": quantity.rule if quantity else "quantity:not-stated",
+        "value": "money:first-in-deal-sentences" if money_event else "money:not-stated",
+    }
+    return Candidate(
+        fields=fields,
+        evidence=evidence,
+        quantity_text=quantity.text if quantity else None,
+        confidence=round(max(0.05, min(confidence, 0.99)), 2),
+        provenance=provenance,
+    )
+
+
+def _cue_text(event: Event) -> str:
+    if event.cue is None:
+        return "old purchase" if event.status == "delivered" else "none"
+    return event.cue.text

@@ -1,0 +1,128 @@
+"""Frozen dataclasses passed between the stages of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUS_ORDER = ("announced", "intent", "approved", "contracted", "delivering", "delivered")
+"""Stages from least to most advanced; `cancelled` ranks above them all."""
+
+
+def status_rank(status: str | None) -> int:
+    """Rank of a status: -1 for none, cancelled highest."""
+    if status is None:
+        return -1
+    if status == "cancelled":
+        return len(STATUS_ORDER)
+    return STATUS_ORDER.index(status)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its character offsets in the article; `headline` for the first line."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    headline: bool = False
+    body_start: int = 0
+    """Offset inside `text` where the body starts (after a dateline such as "PRAGUE - ")."""
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    """Offsets inside the sentence text."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A gazetteer hit: kind is country, company or system; `name` is canonical."""
+
+    kind: str
+    name: str
+    text: str
+    start: int
+    end: int
+    source: str
+    """Which gazetteer entry produced it, e.g. "gazetteer:systems/Piorun"."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A counted amount as written: bounds, the phrase, and the unit noun."""
+
+    low: int | None
+    high: int | None
+    text: str
+    unit: str | None
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: int
+    currency: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Cue:
+    status: str
+    text: str
+    start: int
+    end: int
+    pattern: str
+
+
+@dataclass
+class Event:
+    """What one sentence says about one deal."""
+
+    sentence: Sentence
+    status: str | None
+    cue: Cue | None
+    system: str | None
+    anchored: bool
+    """The sentence names the system (not only "the drones" or "the deal")."""
+    buyer: str | None = None
+    buyer_rule: str | None = None
+    seller: str | None = None
+    seller_rule: str | None = None
+    companies: list[Mention] = field(default_factory=list)
+    adjacent_company: str | None = None
+    quantity: Quantity | None = None
+    money: Money | None = None
+    category_hint: str | None = None
+    generic: bool = False
+    """Refers to a deal ("the contract") without naming a system or a kind of equipment."""
+    floating: bool = False
+    """Names neither a system nor a deal (an intent or approval of the whole article)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One proposed record, with the evidence and the reasons behind each field."""
+
+    fields: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    quantity_text: str | None
+    confidence: float
+    provenance: dict[str, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.fields,
+            "quantity_text": self.quantity_text,
+            "evidence": self.evidence,
+            "confidence": self.confidence,
+            "provenance": self.provenance,
+        }
