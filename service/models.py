@@ -15,19 +15,22 @@ from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Column,
     DateTime,
     Enum,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     Uuid,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -149,3 +152,39 @@ class Procurement(Base):
 
 
 Index("ix_procurement_system_lower", func.lower(Procurement.system))
+
+
+ARTICLE_TEXT_LIMIT = 1024 * 1024
+
+procurement_article = Table(
+    "procurement_article",
+    Base.metadata,
+    Column(
+        "procurement_id", Uuid, ForeignKey("procurement.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("article_id", Uuid, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_procurement_article_article_id", "article_id"),
+)
+"""Which articles reported which records (a record can have several)."""
+
+
+class Article(Base):
+    """A news report the service extracted records from."""
+
+    __tablename__ = "article"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the text with white space folded: the same article posted twice is one row."""
+    title: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published_on: Mapped[date | None]
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    procurements: Mapped[list[Procurement]] = relationship(
+        secondary=procurement_article, lazy="raise", passive_deletes=True
+    )
+
+    __table_args__ = (
+        CheckConstraint(f"char_length(text) BETWEEN 1 AND {ARTICLE_TEXT_LIMIT}", "text_length"),
+    )

@@ -70,6 +70,23 @@ class PartyIndex:
             for spelling in [org["name"], *org.get("aliases", [])]:
                 self._by_key.setdefault(_key(spelling), party)
         self.canonical_names = sorted({p.name for p in self._by_key.values()})
+        # Spellings as written (for finding parties in text): names and aliases, no codes.
+        self.spellings: list[tuple[str, Party]] = []
+        for country in pycountry.countries:
+            extra = overrides.get(country.alpha_2, {})
+            party = self._by_key[_key(country.alpha_2)]
+            for spelling in [
+                party.name,
+                country.name,
+                getattr(country, "common_name", None),
+                getattr(country, "official_name", None),
+                *extra.get("aliases", []),
+            ]:
+                if spelling:
+                    self.spellings.append((spelling, party))
+        for org in organisations:
+            for spelling in [org["name"], *org.get("aliases", [])]:
+                self.spellings.append((spelling, self._by_key[_key(org["name"])]))
 
     def resolve(self, text: str) -> Party:
         """The party `text` names; raise UnknownParty with suggestions otherwise."""
