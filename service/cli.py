@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -123,35 +124,16 @@ def _check_schema(database: Database, migrate: bool) -> None:
 # --- seeds ----------------------------------------------------------------------------
 
 
-def seed_records(seeds_dir: Path) -> list[dict[str, Any]]:
-    """The records in seeds/records.json, validated by the API's own rules."""
-    from .schemas import ProcurementWriteSchema
-
-    path = seeds_dir / "records.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"cannot read seeds from {path}: {error}") from None
-    records: list[dict[str, Any]] = ProcurementWriteSchema(many=True).load(raw["records"])
-    missing = [i for i, r in enumerate(records) if not r.get("external_id")]
-    if missing:
-        raise click.ClickException(f"seed records {missing} have no external_id")
-    return records
-
-
 def run_seed(database: Database, seeds_dir: Path, *, only_if_empty: bool = False) -> Counter[str]:
-    """Upsert the seed records in one transaction; count what happened to each."""
-    from .services import procurements
+    """Extract the seed articles and upsert their records in one transaction."""
+    from .services import articles, procurements
 
-    records = seed_records(seeds_dir)
     outcome: Counter[str] = Counter()
     with database.session_scope() as session:
         if only_if_empty and procurements.count(session) > 0:
-            outcome["skipped (database not empty)"] = len(records)
+            outcome["skipped (database not empty)"] = 1
             return outcome
-        for record in records:
-            _, what = procurements.upsert(session, record)
-            outcome[what] += 1
+        outcome.update(articles.seed(session, seeds_dir))
     return outcome
 
 
@@ -159,12 +141,134 @@ def run_seed(database: Database, seeds_dir: Path, *, only_if_empty: bool = False
 @click.option("--seeds-dir", type=click.Path(path_type=Path), help="Default: SEEDS_DIR.")
 @click.pass_context
 def seed(ctx: click.Context, seeds_dir: Path | None) -> None:
-    """Load the seed records (idempotent: upsert on external_id)."""
+    """Extract seeds/articles and upsert their records (idempotent: keyed by article and deal)."""
     settings = _settings(ctx)
+    folder = seeds_dir or settings.seeds_dir
+    if not (folder / "articles").is_dir():
+        raise click.ClickException(f"no articles folder in {folder}")
     with _database(settings) as database:
         _check_schema(database, settings.migrate_on_start)
-        outcome = run_seed(database, seeds_dir or settings.seeds_dir)
-    click.echo(", ".join(f"{n} {what}" for what, n in sorted(outcome.items())) or "no seeds")
+        outcome = run_seed(database, folder)
+    click.echo(", ".join(f"{n} {what}" for what, n in sorted(outcome.items())) or "no records")
+
+
+# --- extraction -----------------------------------------------------------------------
+
+
+def _published_on(path: Path) -> date | None:
+    meta = path.with_suffix(".json")
+    if not meta.exists():
+        return None
+    try:
+        raw = json.loads(meta.read_text(encoding="utf-8"))
+        value = raw.get("published_on") or raw.get("published")
+        return date.fromisoformat(value) if value else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True
+)
+@click.pass_context
+def extract(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
+    """Propose the procurement records each article FILE reports (nothing is stored).
+
+    json: one line per file, {"file": ..., "records": [...]} (or "error"). A file
+    that cannot be read is reported and the others are still processed; the exit
+    status is then 1. A `.json` beside a file may give its published date.
+    """
+    from .services import articles
+
+    gazetteer = _settings(ctx).seeds_dir / "gazetteer"
+    failed = False
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            failed = True
+            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            if fmt == "json":
+                click.echo(json.dumps({"file": str(path), "error": reason or str(error)}))
+            else:
+                click.echo(f"{path}: cannot read: {reason}", err=True)
+            continue
+        candidates = articles.extract(text, gazetteer, _published_on(path))
+        if fmt == "json":
+            records = [c.as_dict() for c in candidates]
+            click.echo(json.dumps({"file": str(path), "records": records}, ensure_ascii=False))
+        else:
+            click.echo(_table(path, candidates))
+    if failed:
+        ctx.exit(1)
+
+
+def _table(path: Path, candidates: list[Any]) -> str:
+    lines = [f"{path}: {len(candidates)} record(s)"]
+    for c in candidates:
+        f = c.fields
+        low, high = f["quantity_min"], f["quantity_max"]
+        qty = "?" if low is None and high is None else f"{low or '?'}-{high or '?'}"
+        if low is not None and low == high:
+            qty = str(low)
+        lines.append(
+            f"  {f['buyer']} <- {f['seller'] or '?'}  {f['system']} ({f['category']})  "
+            f"qty {qty}  {f['status']}  maker {f['manufacturer'] or '-'}  "
+            f"conf {c.confidence:.2f}"
+        )
+        if c.evidence:
+            lines.append(f'    "{c.evidence[0]["text"][:110]}"')
+    return "\n".join(lines)
+
+
+@cli.command("extract-eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@click.pass_context
+def extract_eval(ctx: click.Context, gold_dir: Path, quiet: bool) -> None:
+    """Score the extractor on labelled articles (NN-slug.txt with NN-slug.json gold)."""
+    from .extraction.evaluate import Score, gold_articles, score_article, summary_line
+    from .parties import UnknownParty, parties
+    from .services import articles
+
+    def country(value: Any) -> str:
+        if value is None:
+            return ""
+        try:
+            return parties().resolve(str(value)).name
+        except UnknownParty:
+            return str(value).casefold()
+
+    gazetteer = _settings(ctx).seeds_dir / "gazetteer"
+    total = Score()
+    for path, gold in gold_articles(gold_dir):
+        published = gold.get("published") or gold.get("published_on")
+        predicted = [
+            c.fields
+            for c in articles.extract(
+                path.read_text(encoding="utf-8"),
+                gazetteer,
+                date.fromisoformat(published) if published else None,
+            )
+        ]
+        score = score_article(predicted, gold.get("records", []), country)
+        total.add(score)
+        if not quiet:
+            click.echo(
+                f"{path.stem}: gold {score.gold} predicted {score.predicted} "
+                f"matched {score.true_positive}"
+            )
+    if not quiet:
+        click.echo(
+            "fields over matched records: "
+            + " ".join(
+                f"{name}={total.accuracy(name):.3f}"
+                for name in ("quantity_min", "quantity_max", "status", "manufacturer", "category")
+            )
+        )
+    click.echo(summary_line(total))
 
 
 # --- serve ----------------------------------------------------------------------------

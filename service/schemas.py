@@ -404,3 +404,93 @@ class HealthSchema(ma.Schema):
 
     status = fields.String(required=True, metadata={"description": "ok or unavailable."})
     checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ArticleInputSchema(ma.Schema):
+    """An article to extract from: its text and where it appeared."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    text = Text(
+        required=True,
+        validate=validate.Length(max=1024 * 1024),
+        metadata={"description": "The article, plain text, at most 1 MiB."},
+    )
+    url = Text(
+        allow_none=True,
+        validate=[validate.Length(max=2000), validate.URL(schemes={"http", "https"})],
+        metadata={"format": "uri"},
+    )
+    title = Text(allow_none=True, validate=validate.Length(max=500))
+    published_on = fields.Date(allow_none=True)
+
+
+class EvidenceSchema(ma.Schema):
+    text = fields.String(required=True)
+    start = fields.Integer(required=True, metadata={"description": "Offset in the article."})
+    end = fields.Integer(required=True)
+
+
+class CandidateSchema(ma.Schema):
+    """A proposed record: the record fields plus why the extractor proposes them."""
+
+    buyer = fields.String(required=True, allow_none=True)
+    seller = fields.String(required=True, allow_none=True)
+    manufacturer = fields.String(required=True, allow_none=True)
+    system = fields.String(required=True)
+    category = fields.String(required=True)
+    quantity_min = fields.Integer(required=True, allow_none=True)
+    quantity_max = fields.Integer(required=True, allow_none=True)
+    quantity_unit = fields.String(required=True, allow_none=True)
+    quantity_text = fields.String(
+        required=True, allow_none=True, metadata={"description": "The quantity as written."}
+    )
+    status = fields.String(required=True)
+    value_amount = fields.String(required=True, allow_none=True)
+    value_currency = fields.String(required=True, allow_none=True)
+    announced_on = fields.String(required=True, allow_none=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
+    confidence = fields.Float(required=True, metadata={"description": "0 to 1."})
+    provenance = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "Field -> the rule or gazetteer entry that produced it."},
+    )
+
+
+class ExtractResultSchema(ma.Schema):
+    records = fields.List(fields.Nested(CandidateSchema), required=True)
+
+
+class StoredRecordSchema(ma.Schema):
+    id = fields.UUID(required=True)
+    external_id = fields.String(required=True)
+    outcome = fields.String(
+        required=True, metadata={"description": "created, updated or unchanged."}
+    )
+
+
+class ArticleSchema(ma.Schema):
+    """A stored article and the records it yielded."""
+
+    id = fields.UUID(required=True)
+    title = fields.String(required=True, allow_none=True)
+    url = fields.String(required=True, allow_none=True)
+    published_on = fields.Date(required=True, allow_none=True)
+    created_at = UTCDateTime(required=True)
+    record_ids = fields.List(fields.UUID(), required=True)
+
+
+class ArticleStoredSchema(ma.Schema):
+    article = fields.Nested(ArticleSchema, required=True)
+    created = fields.Boolean(
+        required=True, metadata={"description": "False when the same text was posted before."}
+    )
+    records = fields.List(fields.Nested(StoredRecordSchema), required=True)
+    skipped = fields.List(
+        fields.Dict(),
+        required=True,
+        metadata={"description": "Candidates not stored, with the required fields they lack."},
+    )

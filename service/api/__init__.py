@@ -36,10 +36,11 @@ class ProblemApi(Api):  # type: ignore[misc]
 
 def init_app(app: flask.Flask) -> ProblemApi:
     """Create the Api and register every blueprint."""
-    from . import docs, health, procurements
+    from . import articles, docs, health, procurements
 
     api = ProblemApi(app)
     api.register_blueprint(procurements.blp)
+    api.register_blueprint(articles.blp)
     api.register_blueprint(health.blp)
     api.register_blueprint(health.blp_v1)
     docs.init_app(app)

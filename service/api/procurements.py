@@ -35,7 +35,7 @@ MERGE_PATCH = "application/merge-patch+json"
 
 
 @blp.before_request
-def _require_json_body() -> flask.Response | None:
+def require_json_body() -> flask.Response | None:
     """Bodies must be JSON (415 otherwise), before anything tries to parse them."""
     request = flask.request
     if request.method not in {"POST", "PUT", "PATCH"}:
