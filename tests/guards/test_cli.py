@@ -28,28 +28,35 @@ def test_db_upgrade_then_current(databases: Databases) -> None:
     assert lines[0].split()[-1] == lines[1].split()[-1]
 
 
-def test_seed_is_idempotent(databases: Databases) -> None:
+def test_seed_extracts_articles_idempotently(databases: Databases) -> None:
     url = databases.create()
     first = _run(url, "seed")
     assert first.exit_code == 0, first.output
-    assert "1 created" in first.output
-    second = _run(url, "seed")
-    assert second.exit_code == 0, second.output
-    assert "1 unchanged" in second.output
+    assert "created" in first.output and "updated" not in first.output
     engine = create_engine(sqlalchemy_url(url))
     with engine.connect() as connection:
         rows = connection.execute(select(Procurement.__table__)).mappings().all()
+    second = _run(url, "seed")
+    assert second.exit_code == 0, second.output
+    assert "created" not in second.output and "updated" not in second.output
+    assert f"{len(rows)} unchanged" in second.output
+    with engine.connect() as connection:
+        again = connection.execute(select(Procurement.__table__)).mappings().all()
     engine.dispose()
-    assert len(rows) == 1
-    row = rows[0]
-    assert (row["buyer"], row["seller"], row["manufacturer"], row["system"]) == (
-        "Belgium",
+    assert len(again) == len(rows) >= 30
+    assert {r["version"] for r in again} == {1}
+    piorun = [r for r in rows if r["system"] == "Piorun" and r["buyer"] == "Belgium"]
+    assert len(piorun) == 1
+    row = piorun[0]
+    assert (row["seller"], row["manufacturer"], row["category"], row["status"]) == (
         "Poland",
         "Mesko",
-        "Piorun",
+        "air-defence",
+        "intent",
     )
-    assert (row["category"], row["status"]) == ("air-defence", "intent")
-    assert (row["quantity_min"], row["quantity_max"], row["version"]) == (200, 300, 1)
+    assert (row["quantity_min"], row["quantity_max"]) == (200, 300)
+    assert row["sources"][0]["excerpt"].endswith("between 200 and 300 Piorun systems.")
+    assert not [r for r in rows if r["system"] == "F-35A" and r["buyer"] == "Belgium"]
 
 
 def test_seed_refuses_an_unmigrated_database_when_told_not_to_migrate(
@@ -61,10 +68,79 @@ def test_seed_refuses_an_unmigrated_database_when_told_not_to_migrate(
     assert "python -m service db upgrade" in result.output
 
 
-def test_seed_reports_a_broken_seed_file(databases: Databases, tmp_path: Path) -> None:
-    (tmp_path / "records.json").write_text(json.dumps({"records": [{"buyer": "Atlantis"}]}))
+def test_seed_reports_a_missing_articles_folder(databases: Databases, tmp_path: Path) -> None:
     result = _run(databases.create(), "seed", "--seeds-dir", str(tmp_path))
     assert result.exit_code != 0
+    assert "no articles folder" in result.output
+
+
+def test_extract_prints_one_json_line_per_file_and_reports_unreadable_ones(
+    tmp_path: Path,
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Deal\nLatvia signed a contract for six HIMARS launchers.", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("Nothing to see.", encoding="utf-8")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\xff\xfe\x00")
+    result = CliRunner().invoke(
+        cli, ["extract", str(good), str(tmp_path / "missing.txt"), str(binary), str(empty)]
+    )
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["file"] for line in lines] == [
+        str(good),
+        str(tmp_path / "missing.txt"),
+        str(binary),
+        str(empty),
+    ]
+    assert lines[0]["records"][0]["system"] == "HIMARS"
+    assert lines[0]["records"][0]["quantity_max"] == 6
+    assert "error" in lines[1] and "error" in lines[2]
+    assert lines[3]["records"] == []
+
+
+def test_extract_table_is_for_people(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Deal\nLatvia signed a contract for six HIMARS launchers.", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", "--format", "table", str(good)])
+    assert result.exit_code == 0
+    assert "Latvia <- United States  HIMARS (artillery)  qty 6  contracted" in result.output
+
+
+def test_extract_eval_scores_a_gold_folder(tmp_path: Path) -> None:
+    (tmp_path / "01-a.txt").write_text("Deal\nLatvia signed a contract for six HIMARS launchers.")
+    gold = {
+        "published": None,
+        "records": [
+            {
+                "buyer": "Latvia",
+                "seller": "US",
+                "system": "M142 HIMARS",
+                "system_aliases": ["HIMARS"],
+                "manufacturer": None,
+                "category": "artillery",
+                "quantity_min": 6,
+                "quantity_max": 6,
+                "status": "contracted",
+            },
+            {
+                "buyer": "Latvia",
+                "seller": "United States",
+                "system": "GMLRS",
+                "manufacturer": None,
+                "category": "missile",
+                "quantity_min": None,
+                "quantity_max": None,
+                "status": "contracted",
+            },
+        ],
+    }
+    (tmp_path / "01-a.json").write_text(json.dumps(gold))
+    result = CliRunner().invoke(cli, ["extract-eval", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last == "F1=0.667 precision=1.000 recall=0.500 status_acc=1.000 qty_acc=1.000"
 
 
 def test_bad_configuration_is_a_usage_error() -> None:

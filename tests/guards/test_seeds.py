@@ -1,38 +1,106 @@
-"""The seeds: the founding article in our words and the record it yields."""
+"""The seeds: our own articles, each with the records it must yield, checked end to end."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
-from service.cli import seed_records
+import pytest
+
+from service.parties import parties
+from service.services.articles import extract, seed_articles
 from tests.conftest import ROOT
 
 SEEDS = ROOT / "seeds"
+ARTICLES = sorted((SEEDS / "articles").glob("*.txt"))
+KEY_FIELDS = ("buyer", "seller", "system", "status", "quantity_min", "quantity_max", "category")
 
 
-def test_seed_records_pass_the_api_validation() -> None:
-    records = seed_records(SEEDS)
-    assert len(records) == 1
-    piorun = records[0]
-    assert (piorun["buyer"], piorun["seller"], piorun["system"]) == ("Belgium", "Poland", "Piorun")
+def _canonical(record: dict[str, Any]) -> tuple[Any, ...]:
+    values = []
+    for name in KEY_FIELDS:
+        value = record.get(name)
+        if name in {"buyer", "seller"} and value:
+            value = parties().resolve(value).name
+        values.append(value)
+    return tuple(values)
+
+
+def test_there_are_at_least_thirty_articles_with_metadata() -> None:
+    assert len(ARTICLES) >= 30
+    for path in ARTICLES:
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        assert meta["title"]
+        assert "published_on" in meta
+        assert "records" in meta
+        assert "own words" in meta["origin"]
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])
+def test_seed_article_yields_its_expected_records(path: Path) -> None:
+    article = next(a for a in seed_articles(SEEDS) if a.path == path)
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["records"]
+    got = extract(article.text, SEEDS / "gazetteer", article.published_on)
+    assert sorted(map(_canonical, (c.fields for c in got)), key=str) == sorted(
+        map(_canonical, expected), key=str
+    )
+    for candidate in got:
+        for item in candidate.evidence:
+            assert article.text[item["start"] : item["end"]] == item["text"]
+
+
+def test_founding_article_is_one_piorun_record_and_no_f35_training() -> None:
+    article = seed_articles(SEEDS)[0]
+    assert article.path.name.startswith("0001-belgium-poland-piorun")
+    got = extract(article.text, SEEDS / "gazetteer", article.published_on)
+    assert len(got) == 1
+    piorun = got[0].fields
+    assert (piorun["buyer"], piorun["seller"], piorun["manufacturer"]) == (
+        "Belgium",
+        "Poland",
+        "Mesko",
+    )
+    assert (piorun["system"], piorun["category"], piorun["status"]) == (
+        "Piorun",
+        "air-defence",
+        "intent",
+    )
     assert (piorun["quantity_min"], piorun["quantity_max"]) == (200, 300)
-    assert piorun["status"].value == "intent"
-    assert piorun["category"].value == "air-defence"
-    assert piorun["manufacturer"] == "Mesko"
+    assert "between 200 and 300 Piorun systems" in got[0].evidence[0]["text"]
 
 
-def test_every_seed_excerpt_is_a_sentence_of_its_article() -> None:
-    articles = {
-        json.loads(p.read_text(encoding="utf-8"))["title"]: p.with_suffix(".txt")
-        for p in (SEEDS / "articles").glob("*.json")
+def test_gazetteer_knows_at_least_150_systems_in_every_category() -> None:
+    from service.services.articles import extractor
+
+    systems = extractor(SEEDS / "gazetteer").gazetteer.systems
+    assert len(systems) >= 150
+    categories = {s.category for s in systems.values()}
+    assert categories >= {
+        "aircraft",
+        "helicopter",
+        "air-defence",
+        "missile",
+        "armoured-vehicle",
+        "artillery",
+        "ship",
+        "submarine",
+        "drone",
+        "radar",
+        "small-arms",
+        "ammunition",
     }
-    raw = json.loads((SEEDS / "records.json").read_text(encoding="utf-8"))
-    for item in raw["records"]:
-        for source in item["sources"]:
-            text = articles[source["title"]].read_text(encoding="utf-8")
-            assert source["excerpt"] in text
 
 
-def test_no_record_for_the_training_cooperation() -> None:
-    systems = {r["system"] for r in seed_records(SEEDS)}
-    assert "F-35A" not in systems
+def test_every_gazetteer_country_and_maker_is_known() -> None:
+    import yaml
+
+    countries = yaml.safe_load((SEEDS / "gazetteer" / "countries.yaml").read_text())
+    for name in countries:
+        assert parties().resolve(name).name == name
+    makers = yaml.safe_load((SEEDS / "gazetteer" / "manufacturers.yaml").read_text())
+    for maker in makers:
+        parties().resolve(maker["country"])
+    names = {m["name"] for m in makers}
+    systems = yaml.safe_load((SEEDS / "gazetteer" / "systems.yaml").read_text())
+    assert {s["maker"] for s in systems} <= names

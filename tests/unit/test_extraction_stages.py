@@ -1,0 +1,264 @@
+"""Each stage of the extraction pipeline on sentences of our own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from service.extraction import Extractor
+from service.extraction.cues import find_cues, strongest
+from service.extraction.numbers import find_money, find_quantities, parse_number, quantity_before
+from service.extraction.text import find_mentions, split_sentences
+from service.services.articles import extractor
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return extractor(ROOT / "seeds" / "gazetteer")
+
+
+# --- sentences ------------------------------------------------------------------------
+
+
+def test_sentences_keep_offsets_headline_and_abbreviations() -> None:
+    text = (
+        "Oslo buys tanks\n\nOSLO, Dec. 3 - Norway's Lt. Gen. Eirik Kristoffersen spoke. "
+        "The U.S. Army agreed. It cost $1.5 billion."
+    )
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "Oslo buys tanks",
+        "OSLO, Dec. 3 - Norway's Lt. Gen. Eirik Kristoffersen spoke.",
+        "The U.S. Army agreed.",
+        "It cost $1.5 billion.",
+    ]
+    assert sentences[0].headline and not sentences[1].headline
+    assert sentences[1].text[sentences[1].body_start :].startswith("Norway's")
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
+
+
+def test_initials_do_not_end_sentences() -> None:
+    sentences = split_sentences("Minister S. Jaishankar met J. Smith. Then they left.")
+    assert len(sentences) == 2
+
+
+# --- mentions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Warsaw signed for K2PL tanks.", [("country", "Poland"), ("system", "K2 Black Panther")]),
+        (
+            "The Norwegian Defence Materiel Agency ordered NASAMS.",
+            [("country", "Norway"), ("system", "NASAMS")],
+        ),
+        (
+            "Seoul's Hanwha Aerospace will ship K9s.",
+            [("country", "South Korea"), ("company", "Hanwha Aerospace"), ("system", "K9 Thunder")],
+        ),
+        ("The Pentagon cleared F-16V jets.", [("country", "United States"), ("system", "F-16")]),
+        (
+            "Ankara's Baykar sells TB2 drones.",
+            [("country", "Turkey"), ("company", "Baykar"), ("system", "Bayraktar TB2")],
+        ),
+    ],
+)
+def test_mentions_resolve_countries_companies_and_systems(
+    ex: Extractor, sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    mentions = find_mentions(split_sentences(sentence)[0], ex.gazetteer)
+    assert [(m.kind, m.name) for m in mentions] == expected
+
+
+def test_company_name_wins_over_system_inside_it(ex: Extractor) -> None:
+    mentions = find_mentions(split_sentences("It buys from BrahMos Aerospace.")[0], ex.gazetteer)
+    assert [(m.kind, m.name) for m in mentions] == [("company", "BrahMos Aerospace")]
+
+
+def test_dateline_city_is_not_a_party(ex: Extractor) -> None:
+    sentence = split_sentences("Headline\nWASHINGTON, May 2 - Japan ordered Tomahawks.")[1]
+    names = [m.name for m in find_mentions(sentence, ex.gazetteer) if m.kind == "country"]
+    assert names == ["Japan"]
+
+
+# --- quantities and money -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("buys 48 jets", 48, 48),
+        ("buys forty-eight jets", 48, 48),
+        ("buys two dozen jets", 24, 24),
+        ("between 200 and 300 missiles", 200, 300),
+        ("150-200 launchers", 150, 200),
+        ("up to 48 helicopters", None, 48),
+        ("as many as 400 cruise missiles", None, 400),
+        ("more than 1,000 launchers", 1000, None),
+        ("at least 12 frigates", 12, None),
+        ("about 30 tanks", 30, 30),
+        ("several hundred missiles", None, None),
+        ("dozens of drones", None, None),
+    ],
+)
+def test_quantities(text: str, low: int | None, high: int | None) -> None:
+    found = find_quantities(text)
+    assert (found[0].low, found[0].high) == (low, high)
+
+
+def test_vague_quantity_keeps_its_text() -> None:
+    assert find_quantities("ordered several hundred Piorun missiles")[0].text == (
+        "several hundred Piorun missiles"
+    )
+
+
+def test_years_and_fleet_sizes_are_not_quantities() -> None:
+    assert find_quantities("in 2024 tanks arrived") == []
+    assert find_quantities("giving it a fleet of 122 tanks") == []
+
+
+def test_count_right_before_a_name() -> None:
+    text = "Baykar delivered the first six TB2s"
+    q = quantity_before(text, text.index("TB2s"))
+    assert q is not None and (q.low, q.high) == (6, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("for $1.2 billion", 1_200_000_000, "USD"),
+        ("worth 932 million zloty", 932_000_000, "PLN"),
+        ("EUR 33.3 million", 33_300_000, "EUR"),
+        ("a €250m deal", 250_000_000, "EUR"),
+        ("Rs 6,500 crore", 65_000_000_000, "INR"),
+        ("3.98 billion Czech crowns", 3_980_000_000, "CZK"),
+        ("£241 million", 241_000_000, "GBP"),
+        ("C$19 billion", 19_000_000_000, "CAD"),
+    ],
+)
+def test_money_notations(text: str, amount: int, currency: str) -> None:
+    money = find_money(text)
+    assert (money[0].amount, money[0].currency) == (amount, currency)
+
+
+def test_kroner_follow_the_country_named() -> None:
+    assert find_money("2.1 billion kroner", ("Denmark",))[0].currency == "DKK"
+    assert find_money("600 million kroner", ("Norway",))[0].currency == "NOK"
+
+
+@pytest.mark.parametrize(("text", "value"), [("thirty-six", 36), ("1,300", 1300), ("a dozen", 12)])
+def test_parse_number(text: str, value: int) -> None:
+    assert parse_number(text) == value
+
+
+# --- status cues ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Oslo plans to buy 10 jets.", "announced"),
+        ("The government chose the jet.", "announced"),
+        ("They signed a letter of intent.", "intent"),
+        ("The two sides signed a memorandum of understanding.", "intent"),
+        ("The State Department approved the possible sale.", "approved"),
+        ("Parliament voted to fund the purchase.", "approved"),
+        ("The ministry signed a contract for 12 guns.", "contracted"),
+        ("Riga has 6 launchers on order.", "contracted"),
+        ("The navy received its first frigate.", "delivering"),
+        ("The army took delivery of the final batch.", "delivered"),
+        ("The ministry called off the purchase.", "cancelled"),
+        ("The deal was scrapped.", "cancelled"),
+    ],
+)
+def test_status_cues(ex: Extractor, sentence: str, status: str) -> None:
+    cue = strongest(find_cues(sentence, ex.gazetteer))
+    assert cue is not None and cue.status == status
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Romania has not yet signed a contract.",
+        "A contract is to be signed next year.",
+        "Officials hope to sign the contract soon.",
+        "The purchase still needs parliament's approval.",
+        "It does not mean a deal has been signed.",
+    ],
+)
+def test_negated_or_future_cues_are_dropped(ex: Extractor, sentence: str) -> None:
+    cues = [c for c in find_cues(sentence, ex.gazetteer) if c.status != "announced"]
+    assert cues == []
+
+
+# --- whole articles -------------------------------------------------------------------
+
+
+def _records(ex: Extractor, text: str) -> list[tuple[object, ...]]:
+    return [
+        (
+            c.fields["buyer"],
+            c.fields["seller"],
+            c.fields["system"],
+            c.fields["status"],
+            c.fields["quantity_min"],
+            c.fields["quantity_max"],
+        )
+        for c in ex.extract(text)
+    ]
+
+
+def test_sale_to_buyer_and_fms_seller(ex: Extractor) -> None:
+    text = (
+        "US clears missile sale\n"
+        "The State Department approved a possible sale of up to 60 AIM-9X missiles to Norway."
+    )
+    assert _records(ex, text) == [("Norway", "United States", "AIM-9X", "approved", None, 60)]
+
+
+def test_company_stands_for_the_seller_country(ex: Extractor) -> None:
+    text = "Deal\nEstonia signed a contract with Mesko for 100 Piorun launchers."
+    assert _records(ex, text) == [("Estonia", "Poland", "Piorun", "contracted", 100, 100)]
+
+
+def test_split_quantity_counts_missiles_for_a_missile(ex: Extractor) -> None:
+    text = (
+        "Javelins\nLatvia ordered 200 Javelin missiles and 20 Javelin launch units from the "
+        "United States."
+    )
+    assert _records(ex, text) == [("Latvia", "United States", "Javelin", "contracted", 200, 200)]
+
+
+def test_distractors_yield_nothing(ex: Extractor) -> None:
+    text = (
+        "Drills\n"
+        "Polish and Dutch F-35A pilots trained together during an exercise over the Baltic. "
+        "Germany donated 20 Gepard vehicles to Ukraine free of charge. "
+        "Saab has delivered more than 280 Gripens since 1996. "
+        "Analysts think Seoul should consider buying more F-35A jets."
+    )
+    assert _records(ex, text) == []
+
+
+def test_cancellation_wins_over_earlier_stages(ex: Extractor) -> None:
+    text = (
+        "Deal off\nThe Swiss army had ordered 12 Hermes 900 drones. "
+        "The ministry cancelled the order on Monday."
+    )
+    assert _records(ex, text)[0][3] == "cancelled"
+
+
+def test_evidence_and_provenance_explain_each_record(ex: Extractor) -> None:
+    text = "T\nBelgium is set to purchase between 200 and 300 Piorun systems."
+    candidate = ex.extract(text)[0]
+    evidence = candidate.evidence[0]
+    assert text[evidence["start"] : evidence["end"]] == evidence["text"]
+    assert candidate.quantity_text == "between 200 and 300 Piorun systems"
+    assert candidate.provenance["system"] == "gazetteer:systems/Piorun"
+    assert candidate.provenance["seller"].startswith("seller:maker-country")
+    assert 0 < candidate.confidence <= 1
