@@ -32,6 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .ids import uuid7
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -97,7 +99,7 @@ class Procurement(Base):
 
     __tablename__ = "procurement"
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
     buyer: Mapped[str] = mapped_column(String(TEXT_LIMIT))
     buyer_code: Mapped[str | None] = mapped_column(String(2))
     seller: Mapped[str] = mapped_column(String(TEXT_LIMIT))
@@ -173,7 +175,7 @@ class Article(Base):
 
     __tablename__ = "article"
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     """SHA-256 of the text with white space folded: the same article posted twice is one row."""
     title: Mapped[str | None] = mapped_column(String(500))

@@ -3,29 +3,44 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .gazetteer import Gazetteer
 from .types import Cue, status_rank
 
-_GUARD_WINDOW = 6  # words before a cue in which a negation or condition cancels it
+_SELECTION = re.compile(
+    r"(?i)\b(?:chose|chosen|choose|chooses|selected|selects|picked|picks|opted)\b"
+)
+_GUARD_WINDOW = 6
+_MAX_MATCHES = 3
+_CLAUSE_SPLIT = re.compile(
+    r"[;:,(]|\b(?:and|but|while|whereas)\b"
+)  # words before a cue in which a negation or condition cancels it
 
 
 def _guarded(gazetteer: Gazetteer, text: str, match: re.Match[str]) -> bool:
-    clause = re.split(r"[;:,(]|\b(?:and|but|while|whereas)\b", text[: match.start()])[-1]
+    before = text[max(0, match.start() - 120) : match.start()]
+    clause = _CLAUSE_SPLIT.split(before)[-1]
     window = " ".join(clause.split()[-_GUARD_WINDOW:])
     return bool(gazetteer.guards.search(window) or gazetteer.guards.search(match.group()))
 
 
 def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
     """Status cues of a sentence that are not negated, future or conditional."""
-    undecided = any(p.search(text) for p in gazetteer.distractors.get("undecided", []))
     cues: list[Cue] = []
-    for status, pattern, source in gazetteer.status_cues:
-        for match in pattern.finditer(text):
+    undecided: bool | None = None
+    for index in gazetteer.candidate_cues(text.lower()):
+        status, pattern, source = gazetteer.status_cues[index]
+        for count, match in enumerate(pattern.finditer(text)):
+            if count == _MAX_MATCHES:
+                break  # a sentence repeating a phrase says no more for it
             if status not in gazetteer.guards_exempt and _guarded(gazetteer, text, match):
                 continue
-            if status == "announced" and undecided:
-                continue
+            if status == "announced" and not _SELECTION.search(match.group()):
+                if undecided is None:
+                    undecided = bool(gazetteer.any_undecided.search(text))
+                if undecided:
+                    continue  # talks, bids and offers without a chosen supplier
             cues.append(Cue(status, match.group(), match.start(), match.end(), source))
     # "a framework agreement that X and Y concluded" is an umbrella, not a contract.
     intents = [c for c in cues if c.status == "intent"]
@@ -50,7 +65,11 @@ def distractor(text: str, gazetteer: Gazetteer, cue: Cue | None) -> str | None:
     only do when the sentence's status cue is part of them (or there is none):
     "has 60 on order, and can turn out 20 a year" still reports the order.
     """
+    lowered = text.lower()
     for kind in ("donation", "production", "industrial"):
+        triggers = gazetteer.distractor_triggers.get(kind)
+        if triggers is not None and not triggers.search(lowered):
+            continue
         for pattern in gazetteer.distractors.get(kind, []):
             match = pattern.search(text)
             if match is None:
@@ -65,9 +84,17 @@ def distractor(text: str, gazetteer: Gazetteer, cue: Cue | None) -> str | None:
     return None
 
 
+_TRAINING_WORDS = re.compile(r"(?i)train|exercis|drill|simulator")
+
+
+@lru_cache(maxsize=1024)
+def _training_pattern(templates: tuple[str, ...], system_text: str) -> re.Pattern[str]:
+    escaped = re.escape(system_text)
+    return re.compile("|".join(f"(?:{t.replace('{system}', escaped)})" for t in templates), re.I)
+
+
 def trained_on(text: str, system_text: str, gazetteer: Gazetteer) -> bool:
     """The sentence is about training or exercising with this system, not buying it."""
-    escaped = re.escape(system_text)
-    return any(
-        re.search(p.replace("{system}", escaped), text, re.IGNORECASE) for p in gazetteer.training
-    )
+    if not _TRAINING_WORDS.search(text):
+        return False
+    return bool(_training_pattern(tuple(gazetteer.training), system_text).search(text))

@@ -24,8 +24,9 @@ from .numbers import (
     quantity_before,
     unit_category,
 )
-from .parties import find_buyer, find_seller
-from .text import find_mentions
+from .parties import find_buyer, find_seller, passive_buyers
+from .text import article_mentions, find_mentions, sentence_mentions
+from .trie import trie_regex
 from .types import Cue, Event, Mention, Money, Quantity, Sentence, status_rank
 
 _DEAL_WORDS = (
@@ -50,6 +51,8 @@ _NOT_OBJECT = re.compile(
     r"beats|instead of|rather than|like|such as|replacement for|replacements for)\s+"
     + _DETERMINER
     + r"(?:[\w'-]+\s+){0,2}$"
+    r"|\b(?:offer|offers|offered|bid|bids|proposal|rival|rivals|competitor|competitors|"
+    r"rejecting|rejected|declining|declined|turning down|turned down)\b(?:\s+[\w'-]+){0,5}\s+$"
 )
 _FLEET_AFTER = re.compile(r"(?i)^\w*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:19|20)\d0s\b")
@@ -59,11 +62,39 @@ _IN_SERVICE = re.compile(
     r"have been in service|has been in service|entered service)\b"
 )
 _COMPANY_SUBJECT = re.compile(r"^(?:The\s+)?$")
+_GENERIC_SUBJECT = re.compile(
+    r"(?i)^(?:the\s+)?(?:government|ministry|defen[cs]e ministry|army|navy|air force|military|"
+    r"armed forces|cabinet|it|they|officials)\b"
+)
 _FMS = re.compile(
     r"(?i)foreign military sales?|\bDSCA\b|Defense Security Cooperation Agency|State Department|"
     r"Department of State"
 )
 _LINKED_COMPANY = re.compile(r"(?i)\b(?:from|with|by|to|and)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$")
+
+_CLAUSE_BREAK = re.compile(
+    r";|,\s+(?:after|before|while|but|although|whereas|when|since|as)\b|\s+(?:after|but|whereas)\s+"
+)
+_CONTRACTOR = re.compile(
+    r"(?i)\b(?:principal|prime|main|lead) contractor "
+    r"(?:would be|will be|is|was|being)\s+(?:the\s+)?$"
+)
+
+
+def clause_of(text: str, position: int) -> tuple[int, int]:
+    """Bounds of the clause around `position` (split at ";", ", after", " but "...)."""
+    start, end = 0, len(text)
+    for match in _CLAUSE_BREAK.finditer(text):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() > position:
+            end = match.start()
+            break
+    return start, end
+
+
+_MAX_SYSTEMS = 8  # distinct systems one sentence can report deals for
+_LOOKBACK = 40  # sentences: how far "the deal" or an unnamed approval can refer
 
 # Unit nouns -> categories of equipment they can count.
 _COMPATIBLE = {
@@ -109,6 +140,7 @@ class Facts:
     quantities: list[Quantity]
     money: list[Money]
     cue: Cue | None
+    cues: list[Cue]
     distractor: str | None
 
     @property
@@ -126,11 +158,36 @@ class Facts:
         return [m for m in self.mentions if m.kind == "company"]
 
 
-def sentence_facts(sentence: Sentence, gazetteer: Gazetteer) -> Facts:
-    mentions = find_mentions(sentence, gazetteer)
-    countries = tuple(m.name for m in mentions if m.kind == "country")
+# Stems of the words without which a sentence cannot report a deal (as a trie: one
+# cheap pass, where an alternation would try every word at every position).
+_RELEVANT = re.compile(
+    r"(?i)\b(?:"
+    + trie_regex(
+        [w.lower() for w in _DEAL_WORDS.split("|")]
+        + (
+            "aircraft jet fighter helicopter tank vehicle drone missile launcher system "
+            "batter howitzer frigate ship vessel submarine rifle shell radar weapon boat unit "
+            "intent memorand mou loi framework approv clear notif nod green light green-light "
+            "authori ratified"
+        ).split()
+    )
+    + ")"
+)
+
+
+def sentence_facts(
+    sentence: Sentence, gazetteer: Gazetteer, mentions: list[Mention] | None = None
+) -> Facts:
+    """Stages 3 and 4 for one sentence, skipped for sentences that cannot report a deal
+    (no system named, no deal, equipment or approval word): they cost a single search."""
+    if mentions is None:
+        mentions = find_mentions(sentence, gazetteer)
     text = sentence.text
-    cue = strongest(find_cues(text, gazetteer))
+    if not any(m.kind == "system" for m in mentions) and not _RELEVANT.search(text):
+        return Facts(sentence, mentions, [], [], None, [], None)
+    countries = tuple(m.name for m in mentions if m.kind == "country")
+    cues = find_cues(text, gazetteer)
+    cue = strongest(cues)
     spans = [(m.start, m.end) for m in mentions if m.kind == "system"]
     quantities = [q for q in find_quantities(text) if not any(s <= q.start < e for s, e in spans)]
     return Facts(
@@ -139,6 +196,7 @@ def sentence_facts(sentence: Sentence, gazetteer: Gazetteer) -> Facts:
         quantities=quantities,
         money=find_money(text, countries),
         cue=cue,
+        cues=cues,
         distractor=distractor(text, gazetteer, cue),
     )
 
@@ -149,10 +207,11 @@ class Deal:
     system: str
     events: list[Event] = field(default_factory=list)
     propagated: list[Event] = field(default_factory=list)
+    contractor: str | None = None
 
     @property
     def last_sentence(self) -> int:
-        return max(e.sentence.index for e in self.events)
+        return self.events[-1].sentence.index if self.events else -1
 
 
 class Assembler:
@@ -166,6 +225,12 @@ class Assembler:
         self.fms = any(_FMS.search(f.body) for f in facts)
         self.primary_buyer: str | None = None
         self.article_companies = {m.name: m for f in facts for m in f.companies()}
+        self.system_mentions = [(f.sentence.index, m) for f in facts for m in f.systems()]
+        self._buyers: dict[tuple[int, str | None], tuple[str | None, str | None]] = {}
+        self.by_family: dict[str, list[Deal]] = {}
+        self.facts_by_index = {f.sentence.index: f for f in facts}
+        self.touched: list[Deal] = []
+        """Deals in the order they received events (a deal may repeat)."""
 
     # -- events ------------------------------------------------------------------------
 
@@ -174,8 +239,11 @@ class Assembler:
         return found if found else (None, None)
 
     def _buyer(self, f: Facts, seller: str | None) -> tuple[str | None, str | None]:
-        found = find_buyer(f.sentence, f.mentions, self.g, seller)
-        return found if found else (None, None)
+        key = (f.sentence.index, seller)
+        if key not in self._buyers:
+            found = find_buyer(f.sentence, f.mentions, self.g, seller)
+            self._buyers[key] = found if found else (None, None)
+        return self._buyers[key]
 
     def _quantity_for(self, f: Facts, mention: Mention, taken: set[int]) -> Quantity | None:
         if f.status in {"delivering", "delivered"}:
@@ -258,6 +326,8 @@ class Assembler:
         for mention in f.systems():
             if mention.name in seen:
                 continue
+            if len(seen) == _MAX_SYSTEMS:
+                break  # a list of designations, not a sentence about deals
             if _NOT_OBJECT.search(f.body[max(0, mention.start - 60) : mention.start]):
                 continue
             if _FLEET_AFTER.match(f.body[mention.end : mention.end + 30]):
@@ -268,17 +338,29 @@ class Assembler:
             quantity = self._quantity_for(f, mention, taken)
             if quantity is not None:
                 taken.add(quantity.start)
-            event = self._event(
-                f,
-                mention.name,
-                True,
-                mention.start,
-                quantity=quantity,
-                adjacent_company=self._adjacent_company(f, mention),
-            )
-            events.append(event)
+            # The stage of a named system is what its own clause says: in "plans to build
+            # ships armed with SM-6, after abandoning Aegis Ashore" nothing cancels SM-6.
+            low, high = clause_of(f.body, mention.start)
+            cue = strongest([c for c in f.cues if low <= c.start < high])
+            buyers: list[str | None] = [*passive_buyers(f.sentence, f.mentions)] or [None]
+            for buyer in buyers:
+                event = self._event(
+                    f,
+                    mention.name,
+                    True,
+                    mention.start,
+                    quantity=quantity,
+                    adjacent_company=self._adjacent_company(f, mention),
+                    status=cue.status if cue else None,
+                    cue=cue,
+                )
+                if buyer is not None:
+                    event.buyer, event.buyer_rule = buyer, "buyer:passive-by"
+                events.append(event)
         if events:
             return events
+        if f.cue is None and not f.quantities and not f.money and not f.companies():
+            return []  # nothing a deal could take from this sentence
         anaphor = _ANAPHOR_UNIT.search(f.body)
         deal_word = _ANAPHOR_DEAL.search(f.body)
         totals = find_totals(f.body)
@@ -329,16 +411,13 @@ class Assembler:
 
     def _find_deal(self, buyer: str | None, system: str) -> Deal | None:
         family = self._family(system)
+        same_family = self.by_family.get(family, [])
         exact = [
-            d for d in self.deals if d.system == system and (buyer is None or d.buyer == buyer)
+            d for d in same_family if d.system == system and (buyer is None or d.buyer == buyer)
         ]
         if exact:
             return exact[-1]
-        related = [
-            d
-            for d in self.deals
-            if self._family(d.system) == family and (buyer is None or d.buyer == buyer)
-        ]
+        related = [d for d in same_family if buyer is None or d.buyer == buyer]
         if not related:
             return None
         deal = max(related, key=lambda d: d.last_sentence)
@@ -351,13 +430,11 @@ class Assembler:
 
     def _target_for_generic(self, event: Event) -> Deal | None:
         kind = event.category_hint
-        candidates = [
-            d
-            for d in self.deals
-            if (event.generic or compatible(kind, self.g.systems[d.system].category))
-        ]
-        if candidates:
-            return max(candidates, key=lambda d: d.last_sentence)
+        # "The drones", "the contract": the deal most recently reported (looking back a
+        # bounded way, so that long texts stay linear).
+        for deal in reversed(self.touched[-_LOOKBACK:]):
+            if event.generic or compatible(kind, self.g.systems[deal.system].category):
+                return deal
         # Nothing yet: the system may be named later in the article ("The aircraft on
         # offer was the Seahawk"); prefer one made by a company this sentence names.
         if event.generic and event.status not in {
@@ -369,15 +446,14 @@ class Assembler:
             return None
         named = {c.name for c in event.companies}
         best: tuple[int, int, str] | None = None
-        for f in self.facts:
-            for m in f.systems():
-                system = self.g.systems[m.name]
-                if not event.generic and not compatible(kind, system.category):
-                    continue
-                by_maker = 0 if system.maker in named else 1
-                score = (by_maker, abs(f.sentence.index - event.sentence.index), m.name)
-                if best is None or score < best:
-                    best = score
+        for index, m in self.system_mentions:
+            system = self.g.systems[m.name]
+            if not event.generic and not compatible(kind, system.category):
+                continue
+            by_maker = 0 if system.maker in named else 1
+            score = (by_maker, abs(index - event.sentence.index), m.name)
+            if best is None or score < best:
+                best = score
         if best is None:
             return None
         return self._new_deal(event.buyer or self.primary_buyer, best[2])
@@ -385,10 +461,21 @@ class Assembler:
     def _new_deal(self, buyer: str | None, system: str) -> Deal:
         deal = Deal(buyer=buyer, system=system)
         self.deals.append(deal)
+        self.by_family.setdefault(self._family(system), []).append(deal)
         return deal
+
+    def _attach(self, deal: Deal, event: Event) -> None:
+        deal.events.append(event)
+        self.touched.append(deal)
 
     def _buyer_or_fallback(self, event: Event, f: Facts) -> bool:
         """Fill a missing buyer from the article; False when the sentence is company news."""
+        weak = event.buyer_rule in {"buyer:first-country", "buyer:agency"}
+        if weak and self.primary_buyer and _GENERIC_SUBJECT.match(f.body[f.sentence.body_start :]):
+            # "The government intends to acquire...": the article's buyer, whatever
+            # other country the sentence names.
+            event.buyer, event.buyer_rule = self.primary_buyer, "buyer:article-subject"
+            return True
         if event.buyer is not None:
             return True
         first = f.mentions[0] if f.mentions else None
@@ -402,7 +489,16 @@ class Assembler:
         event.buyer, event.buyer_rule = self.primary_buyer, "buyer:article"
         return event.buyer is not None
 
+    def _contractor(self, f: Facts) -> None:
+        """ "The principal contractor would be X": X makes the deal just reported."""
+        for company in f.companies():
+            if _CONTRACTOR.search(f.body[max(0, company.start - 60) : company.start]):
+                if self.touched:
+                    self.touched[-1].contractor = company.name
+                return
+
     def add(self, f: Facts) -> None:
+        self._contractor(f)
         for event in self.events_of(f):
             if event.system is None:
                 deal = None if event.floating else self._target_for_generic(event)
@@ -413,7 +509,7 @@ class Assembler:
                 if self.primary_buyer is None and event.status:
                     self.primary_buyer = deal.buyer
                 event.buyer, event.buyer_rule = deal.buyer, "buyer:deal"
-                deal.events.append(event)
+                self._attach(deal, event)
                 continue
             if event.status == "contracted" and self.is_old_purchase(f):
                 event.status = "delivered"  # bought years ago and in service
@@ -428,7 +524,7 @@ class Assembler:
                     continue  # a system merely named: no deal
             if deal is None:
                 deal = self._new_deal(event.buyer, event.system)
-            deal.events.append(event)
+            self._attach(deal, event)
 
     def add_headline(self, f: Facts) -> None:
         """Headlines repeat the story in few words: they join the deals the body found."""
@@ -438,7 +534,7 @@ class Assembler:
                     self.unanchored.append(event)
                 continue
             family = self._family(event.system)
-            related = [d for d in self.deals if self._family(d.system) == family]
+            related = self.by_family.get(family, [])
             if related:
                 same = [d for d in related if _top_status(d) == event.status]
                 (same or related)[0].events.append(event)
@@ -454,21 +550,23 @@ class Assembler:
         bought in 2017") is a deal of its own; so is a framework agreement or letter
         of intent whose quantity differs from the executive contract under it.
         """
-        facts = {f.sentence.index: f for f in self.facts}
+        facts = self.facts_by_index
         extra: list[Deal] = []
-        for event in list(deal.events):
+        staged = {e.sentence.index for e in deal.events if e.status}
+        earlier: list[Event] = []
+        for event in deal.events:
             if not event.anchored or event.cue is None or event.cue.status != "contracted":
                 continue
             if event.quantity is None:
                 continue  # "the CAESAR contract signed in 2017": this deal's own history
             if self.past_year(facts[event.sentence.index]) is None:
                 continue
-            others = [
-                e for e in deal.events if e.status and e.sentence.index != event.sentence.index
-            ]
-            if others:
-                deal.events.remove(event)
-                extra.append(Deal(buyer=deal.buyer, system=deal.system, events=[event]))
+            if staged - {event.sentence.index}:
+                earlier.append(event)
+        if earlier:
+            moved = {id(e) for e in earlier}
+            deal.events = [e for e in deal.events if id(e) not in moved]
+            extra.extend(Deal(buyer=deal.buyer, system=deal.system, events=[e]) for e in earlier)
 
         def counted(e: Event) -> bool:
             return e.quantity is not None and e.quantity.rule != "quantity:vague"
@@ -482,8 +580,8 @@ class Assembler:
         if umbrella and executive:
             a, b = umbrella[0].quantity, executive[0].quantity
             if a is not None and b is not None and (a.low, a.high) != (b.low, b.high):
-                for event in umbrella:
-                    deal.events.remove(event)
+                moved = {id(e) for e in umbrella}
+                deal.events = [e for e in deal.events if id(e) not in moved]
                 extra.append(Deal(buyer=deal.buyer, system=deal.system, events=umbrella))
         return extra
 
@@ -491,13 +589,17 @@ class Assembler:
         """Split, apply unanchored intents and approvals, drop deals nothing advanced."""
         for deal in list(self.deals):
             self.deals.extend(self._split(deal))
+        ranks = {id(deal): status_rank(_top_status(deal)) for deal in self.deals}
         for event in self.unanchored:
+            rank = status_rank(event.status)
             for deal in self.deals:
-                lower = status_rank(_top_status(deal)) < status_rank(event.status)
+                if abs(deal.events[0].sentence.index - event.sentence.index) > _LOOKBACK:
+                    continue  # a letter of intent speaks of the deals around it
                 parties = event.buyer in (None, deal.buyer) or deal.buyer in _names(event)
-                if lower and parties:
+                if ranks[id(deal)] < rank and parties:
                     deal.propagated.append(event)
-        return [d for d in self.deals if d.buyer and _top_status(d)]
+                    ranks[id(deal)] = rank
+        return [d for d in self.deals if d.buyer and ranks[id(d)] >= 0]
 
 
 def _names(event: Event) -> set[str]:
@@ -510,13 +612,32 @@ def _top_status(deal: Deal) -> str | None:
 
 
 def assemble(
-    sentences: list[Sentence], gazetteer: Gazetteer, published_year: int | None = None
+    text: str,
+    sentences: list[Sentence],
+    gazetteer: Gazetteer,
+    published_year: int | None = None,
 ) -> tuple[list[Deal], Assembler]:
     """Deals of an article (body first, then the headline joins them)."""
-    facts = [sentence_facts(s, gazetteer) for s in sentences]
+    everything = article_mentions(text, gazetteer)
+    facts = []
+    cursor = 0
+    for sentence in sentences:
+        mentions, cursor = sentence_mentions(sentence, everything, cursor)
+        facts.append(sentence_facts(sentence, gazetteer, mentions))
     assembler = Assembler(gazetteer, facts)
     years = [int(y) for f in facts for y in _YEAR.findall(f.body)]
     assembler.reference_year = published_year or (max(years) if years else None)
+    for f in facts:
+        if f.sentence.headline:
+            # A headline that names its buyer firmly ("Colombia picks Gripen") sets the
+            # article's buyer until the body names one.
+            found = find_buyer(f.sentence, f.mentions, gazetteer, None)
+            if found and found[1] in {
+                "buyer:sale-to",
+                "buyer:supply-with",
+                "buyer:subject-of-purchase",
+            }:
+                assembler.primary_buyer = found[0]
     for f in facts:
         if not f.sentence.headline:
             assembler.add(f)

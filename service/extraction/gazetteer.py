@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .trie import trie_regex
 from .types import STATUS_ORDER
 
 
@@ -46,11 +47,40 @@ class Gazetteer:
     agencies: dict[str, str] = field(default_factory=dict)
     """agency spelling -> country (seller side in foreign military sales)"""
     status_cues: list[tuple[str, re.Pattern[str], str]] = field(default_factory=list)
+    cue_triggers: list[frozenset[str]] = field(default_factory=list)
+    """Per cue: lower-case words one of which any match contains (cheap prefilter)."""
+    trigger_matcher: re.Pattern[str] = re.compile(r"(?!)")
+    cues_by_trigger: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    cues_always: tuple[int, ...] = ()
+    trigger_prefixes: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def candidate_cues(self, lowered: str) -> list[int]:
+        """Indexes of the cue patterns that may match a lower-case sentence, in order."""
+        chosen = set(self.cues_always)
+        for word in self.triggers_in(lowered):
+            chosen.update(self.cues_by_trigger[word])
+        return sorted(chosen)
+
+    def triggers_in(self, lowered: str) -> set[str]:
+        """Every trigger word that occurs in a lower-case sentence (one C-level pass)."""
+        found: set[str] = set()
+        for word in self.trigger_matcher.findall(lowered):
+            found |= self.trigger_prefixes[word]
+        return found
+
+    any_cue: re.Pattern[str] = re.compile(r"(?!)")
+    """All status cues in one pattern, most advanced status first, one named group each
+    (group `c<i>` is status_cues[i]): one pass over a sentence finds every cue."""
+    any_undecided: re.Pattern[str] = re.compile(r"(?!)")
     guards: re.Pattern[str] = re.compile(r"(?!)")
     guards_exempt: frozenset[str] = frozenset()
     distractors: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    distractor_triggers: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    """Per distractor kind: its trigger words; a sentence without one is not searched."""
     training: list[str] = field(default_factory=list)
     max_words: int = 1
+    first_words: dict[str, int] = field(default_factory=dict)
+    """first word of a term (exact and case-folded) -> most words of a term starting with it"""
 
     def add(self, spelling: str, kind: str, name: str, source: str) -> None:
         spelling = spelling.strip()
@@ -59,6 +89,8 @@ class Gazetteer:
         self.terms.setdefault(spelling, (kind, name, source))
         words = spelling.split()
         self.max_words = max(self.max_words, len(words))
+        for first in {words[0], words[0].casefold()}:
+            self.first_words[first] = max(self.first_words.get(first, 0), len(words))
         # Case-insensitive only for designations ("f-35a", "mq-9b"): plain words in
         # lower case ("light combat aircraft") are descriptions, not names.
         if len(spelling) >= 4 and any(ch.isdigit() for ch in spelling):
@@ -66,6 +98,45 @@ class Gazetteer:
 
     def lookup(self, spelling: str) -> tuple[str, str, str] | None:
         return self.terms.get(spelling) or self.folded.get(spelling.casefold())
+
+    matcher: re.Pattern[str] = re.compile(r"(?!)")
+    folded_matcher: re.Pattern[str] = re.compile(r"(?!)")
+
+    def compile(self) -> None:
+        """Build the one-pass matchers over all spellings (after every add)."""
+        edge_before, edge_after = r"(?<![\w/&-])", r"(?:s|['’]s)?(?![\w-])"
+        self.matcher = re.compile(edge_before + "(?:" + trie_regex(self.terms) + ")" + edge_after)
+        self.folded_matcher = re.compile(
+            edge_before + "(?:" + trie_regex(self.folded) + ")" + edge_after, re.IGNORECASE
+        )
+
+    def span(self, word: str) -> int:
+        """How many words a term starting with `word` can have (0: none starts with it)."""
+        found = self.first_words.get(word) or self.first_words.get(word.casefold(), 0)
+        if not found and word.endswith("s"):
+            found = self.first_words.get(word[:-1], 0)
+        return found
+
+
+def literal_words(pattern: str) -> tuple[str, ...]:
+    """Words of three or more letters written literally in a cue pattern.
+
+    Every path through a cue pattern spells at least one of them, so a sentence
+    (in lower case) that contains none cannot match and is not searched.
+    """
+    plain = re.sub(r"\\[a-zA-Z]", " ", pattern)  # \b, \w, \d...
+    plain = re.sub(r"\[[^\]]*\]", " ", plain)  # character classes
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", plain)} - _OPTIONAL_WORDS
+    return tuple(sorted(words))
+
+
+# Words that only ever stand in optional parts of cue patterns: no use as triggers.
+_OPTIONAL_WORDS = frozenset(
+    (
+        "the its their ing and for was were has have had been with from any are his her "
+        "our off out yet all who that this which"
+    ).split()
+)
 
 
 def _read(folder: Path, name: str) -> Any:
@@ -106,15 +177,35 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
                     g.agencies[spelling] = country
     for spelling, country in countries:
         g.add(spelling, "country", country, f"parties:{country}")
+    g.compile()
     cues = _read(folder, "cues.yaml")
     for status in ("cancelled", *reversed(STATUS_ORDER)):
         for pattern in cues["status"].get(status, []):
             g.status_cues.append((status, re.compile(pattern, re.IGNORECASE), pattern))
+    g.cue_triggers = [frozenset(literal_words(p)) for _, _, p in g.status_cues]
+    words = sorted(set().union(*g.cue_triggers))
+    # At every position the longest trigger matches; the shorter ones it starts with
+    # ("contract" in "contractor") are added from trigger_prefixes.
+    g.trigger_matcher = re.compile("(?=(" + trie_regex(words) + "))")
+    g.trigger_prefixes = {w: frozenset(v for v in words if w.startswith(v)) for w in words}
+    g.cues_by_trigger = {w: tuple(i for i, t in enumerate(g.cue_triggers) if w in t) for w in words}
+    g.cues_always = tuple(i for i, t in enumerate(g.cue_triggers) if not t)
+    g.any_cue = re.compile(
+        "|".join(f"(?P<c{i}>{p})" for i, (_, _, p) in enumerate(g.status_cues)), re.IGNORECASE
+    )
     g.guards = re.compile("|".join(f"(?:{p})" for p in cues["guards_before"]), re.IGNORECASE)
     g.guards_exempt = frozenset(cues.get("guards_exempt", []))
     for kind, patterns in cues["distractors"].items():
         if kind == "training":
             g.training = list(patterns)
         else:
-            g.distractors[kind] = [re.compile(p, re.IGNORECASE) for p in patterns]
+            # One pattern per kind: a sentence is searched once for each kind.
+            joined = "|".join(f"(?:{p})" for p in patterns)
+            g.distractors[kind] = [re.compile(joined, re.IGNORECASE)]
+            triggers = [literal_words(p) for p in patterns]
+            # Only when every pattern has a trigger word can the kind be skipped safely.
+            if all(triggers):
+                words = sorted(frozenset().union(*triggers))
+                g.distractor_triggers[kind] = re.compile(trie_regex(words))
+    g.any_undecided = g.distractors.get("undecided", [re.compile(r"(?!)")])[0]
     return g

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .trie import trie_regex
 from .types import Money, Quantity
 
 _UNITS: dict[str, str | None] = {}
@@ -195,8 +196,37 @@ def quantity_before(text: str, start: int) -> Quantity | None:
     )
 
 
+_MAY_COUNT = re.compile(
+    r"(?i)\d|\b(?:"
+    + trie_regex(
+        (
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+            "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty "
+            "seventy eighty ninety dozen hundred thousand several many few number batch "
+            "scores"
+        ).split()
+    )
+    + ")"
+)
+_HAS_UNIT = re.compile(r"(?i)\b(?:" + trie_regex(_UNITS) + r")\b")
+_MAY_COST = re.compile(
+    r"(?i)[$€£¥₹₩]|zł|\b(?:"
+    + trie_regex(
+        (
+            "usd eur gbp aud cad jpy inr krw pln chf sek nok dkk czk try ils rs dollar euro "
+            "pound sterling zlot yen won rupee crown koruna kronor krona kroner krone franc "
+            "lira shekel ruble rouble yuan reais real riyal dirham lei leu forint peso crore "
+            "lakh"
+        ).split()
+    )
+    + ")"
+)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every counted amount in a sentence, with its bounds, phrase and unit noun."""
+    if not _MAY_COUNT.search(text) or not _HAS_UNIT.search(text):
+        return []
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
     for match in _QUANTITY.finditer(text):
@@ -397,6 +427,8 @@ _KRONER = {"Denmark": "DKK", "Norway": "NOK", "Sweden": "SEK", "Iceland": "ISK"}
 
 def find_money(text: str, countries: tuple[str, ...] = ()) -> list[Money]:
     """Amounts with an ISO 4217 currency; "kroner"/"crowns" follow the countries named."""
+    if not _MAY_COST.search(text):
+        return []
     found: list[Money] = []
     for match in _MONEY.finditer(text):
         g = match.groupdict()

@@ -12,6 +12,7 @@ Baykar") or come after by/with/against are never the buyer.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from .gazetteer import Gazetteer
 from .types import Mention, Sentence
@@ -21,6 +22,8 @@ _SALE_TO = re.compile(
     r"export\w*|ship|ships|shipped|shipping|shipment|approv\w*|clear\w*)\b"
     r"(?:(?!\b(?:donat\w*|gift\w*|pledg\w*|give|given|gave|handed)\b)[^.;]){0,120}?\b(?:to|for)\s+$"
 )
+_MAX_COUNTRIES = 12  # a sentence naming more is a list; its first ones decide
+_ENDS_TO = re.compile(r"\b(?:to|for)\s+$")
 _SUPPLY_WITH = re.compile(
     r"(?i)\b(?:supply|supplies|supplying|provide|provides|providing|equip|equips|equipping)\s+$"
 )
@@ -28,7 +31,8 @@ _BUYS_AFTER = re.compile(
     r"(?i)^(?:['’]s?)?(?:\s+(?!to\b|from\b|and\b|or\b)[\w-]+){0,5}?\s+(?:buy|buys|bought|buying|"
     r"purchase|purchases|purchased|purchasing|acquire|acquires|acquired|acquiring|order|orders|"
     r"ordered|receive|receives|received|receiving|procure\w*|obtain\w*|chose|chosen|selected|"
-    r"picked|took delivery|takes delivery|(?:has|have|had)\s+(?:[\w-]+\s+){0,5}on order)\b"
+    r"picked|picks|chooses|selects|signs for|took delivery|takes delivery|"
+    r"(?:has|have|had)\s+(?:[\w-]+\s+){0,5}on order)\b"
 )
 _FROM = re.compile(
     r"(?i)(?<!help )(?<!support )(?<!assistance )(?<!funding )"
@@ -36,6 +40,10 @@ _FROM = re.compile(
 )
 _WITH = re.compile(
     r"(?i)\b(?:contract|agreement|deal|order|accord)s?\s+(?:[\w$€£.,-]+\s+){0,4}?with\s+(?:the\s+)?$"
+)
+_SPEAKER_NOUN = re.compile(
+    r"(?i)^\s+(?:[\w-]+\s+)?(?:officials?|sources?|analysts?|experts?|media|press|newspapers?|"
+    r"observers?|diplomats?|counterparts?|commentators?|reports?)\b"
 )
 _ORIGIN_NOUN = re.compile(
     r"(?i)^(?:[’']s)?\s+(?:[\w-]+\s+)?(?:guns?|jets?|tanks?|missiles?|fighters?|aircraft|systems?|"
@@ -67,37 +75,45 @@ def _after(sentence: Sentence, mention: Mention) -> str:
     return sentence.text[mention.end : mention.end + 80]
 
 
-def _locates_company(sentence: Sentence, mention: Mention, mentions: list[Mention]) -> bool:
+def _locates_company(sentence: Sentence, mention: Mention, following: Mention | None) -> bool:
     after = _after(sentence, mention)
     if _COMPANY_NOUN.match(after):
         return True
     # "Germany's Rheinmetall", "Turkish Baykar": a company right after the country.
-    gap_end = mention.end + 4
-    return any(m.kind == "company" and mention.end <= m.start <= gap_end for m in mentions)
+    return (
+        following is not None
+        and following.kind == "company"
+        and mention.end <= following.start <= mention.end + 4
+    )
 
 
 def find_buyer(
     sentence: Sentence, mentions: list[Mention], gazetteer: Gazetteer, seller: str | None
 ) -> tuple[str, str] | None:
     """(country, rule) of the buyer a sentence names, or None."""
-    countries = [m for m in mentions if m.kind == "country"]
+    countries = [m for m in mentions if m.kind == "country"][:_MAX_COUNTRIES]
     for m in countries:
         before = _before(sentence, m)
-        if _SALE_TO.search(before):
+        if _ENDS_TO.search(before) and _SALE_TO.search(before):
             return m.name, "buyer:sale-to"
         if _SUPPLY_WITH.search(before):
             return m.name, "buyer:supply-with"
     for m in countries:
         if _BUYS_AFTER.match(_after(sentence, m)) and not _FROM.search(_before(sentence, m)):
             return m.name, "buyer:subject-of-purchase"
+    following = {id(m): nxt for m, nxt in pairwise(mentions)}
     fallback: list[Mention] = []
     for m in countries:
         if m.name == seller or _NOT_BUYER_BEFORE.search(_before(sentence, m)):
             continue
-        if _locates_company(sentence, m, mentions) or _SELLS_AFTER.match(_after(sentence, m)):
+        if _locates_company(sentence, m, following.get(id(m))) or _SELLS_AFTER.match(
+            _after(sentence, m)
+        ):
             continue
         if m.text != m.name and _ORIGIN_NOUN.match(_after(sentence, m)):
             continue  # "the French guns": where the equipment comes from
+        if m.text != m.name and _SPEAKER_NOUN.match(_after(sentence, m)):
+            continue  # "Swedish officials estimate": who speaks, not who buys
         fallback.append(m)
     plain = [m for m in fallback if m.text not in gazetteer.agencies]
     if plain:
@@ -105,6 +121,29 @@ def find_buyer(
     if fallback:
         return fallback[0].name, "buyer:agency"
     return None
+
+
+_PASSIVE_BY = re.compile(
+    r"(?i)\b(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted)\s+by\s+$"
+)
+
+
+def passive_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
+    """Countries listed after "bought by" ("bought by Belgium, the Czech Republic and
+    Lithuania"): each is a buyer of its own deal."""
+    countries = [m for m in mentions if m.kind == "country"]
+    for i, m in enumerate(countries):
+        if _PASSIVE_BY.search(_before(sentence, m)):
+            names = [m.name]
+            end = m.end
+            for nxt in countries[i + 1 :]:
+                gap = sentence.text[end : nxt.start]
+                if not re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?", gap):
+                    break
+                names.append(nxt.name)
+                end = nxt.end
+            return list(dict.fromkeys(names))
+    return []
 
 
 def find_seller(

@@ -64,6 +64,8 @@ def _seller(
 def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str | None, str]:
     system = g.systems[deal.system]
     makers = {system.maker, g.systems[system.family].maker} - {None}
+    if deal.contractor:
+        return deal.contractor, f"manufacturer:principal-contractor/{deal.contractor}"
     for event in _by_stage(deal.events):
         if event.adjacent_company:
             return event.adjacent_company, f"manufacturer:next-to-system/{event.adjacent_company}"
@@ -118,9 +120,11 @@ def build(deal: Deal, assembler: Assembler, g: Gazetteer, published_on: date | N
         ordered.remove(quantity_event)
         ordered.insert(0, quantity_event)
     evidence: list[dict[str, Any]] = []
+    cited: set[int] = set()
     for event in sorted(ordered, key=lambda e: e.sentence.headline):
         s = event.sentence
-        if all(item["start"] != s.start for item in evidence):
+        if s.start not in cited:
+            cited.add(s.start)
             evidence.append({"text": s.text, "start": s.start, "end": s.end})
     confidence = 0.45
     confidence += 0.15 if status_event.anchored else 0.05

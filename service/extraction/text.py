@@ -10,7 +10,7 @@ from .types import Mention, Sentence, Token
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt cmdr adm vice rear sgt st no nos fig jan feb mar
     apr jun jul aug sep sept oct nov dec inc ltd co corp bros est approx vs etc e.g i.e u.s
-    u.k u.n rs mt govt dept sen rep gov pres""".split()  # noqa: SIM905
+    u.k u.n rs mt govt dept sen rep gov pres""".split()
 )
 _BOUNDARY = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _DATELINE = re.compile(
@@ -21,6 +21,23 @@ _DATELINE = re.compile(
 _TOKEN = re.compile(r"\S+")
 _LEAD = "\"“‘'([{«"
 _TRAIL = "\"”’'.,;:!?)]}»"
+
+
+MAX_SENTENCE = 1000
+"""Longer "sentences" (tables, run-on text) are cut at white space: every later stage
+then works on bounded pieces, so no input makes the pipeline slower than linear."""
+
+
+def _bounded(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    chunks: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE:
+        cut = line.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        if cut <= start:
+            cut = start + MAX_SENTENCE
+        chunks.append((start, cut))
+        start = cut
+    chunks.append((start, end))
+    return chunks
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -46,6 +63,7 @@ def split_sentences(text: str) -> list[Sentence]:
             pieces.append((start, boundary.start() + 1))
             start = boundary.end()
         pieces.append((start, len(line_text)))
+        pieces = [chunk for piece in pieces for chunk in _bounded(line_text, *piece)]
         for number, (piece_start, piece_end) in enumerate(pieces):
             raw = line_text[piece_start:piece_end]
             stripped = raw.strip()
@@ -60,7 +78,7 @@ def split_sentences(text: str) -> list[Sentence]:
                     start=offset,
                     end=offset + len(stripped),
                     text=stripped,
-                    headline=first_line,
+                    headline=first_line and number == 0,
                     body_start=dateline.end() if dateline else 0,
                 )
             )
@@ -85,32 +103,87 @@ def tokens(sentence: Sentence) -> list[Token]:
     return result
 
 
-def find_mentions(sentence: Sentence, gazetteer: Gazetteer) -> list[Mention]:
-    """Longest gazetteer matches over token n-grams, left to right (plural -s allowed).
+def _lookup(gazetteer: Gazetteer, text: str) -> tuple[str, str, str] | None:
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    hit = gazetteer.lookup(text)
+    if hit is None and text.endswith("s"):
+        hit = gazetteer.lookup(text[:-1])
+        if hit is not None and hit[0] == "country":
+            return None  # "Swedes" is an adjective entry of its own; no guessing
+    return hit
 
+
+def article_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
+    """Longest gazetteer matches in a whole text, left to right, in one pass.
+
+    Exact spellings first; designations with digits also match in any case
+    ("f-35a"). Offsets are into `text`.
+    """
+    found: dict[int, Mention] = {}
+    memo: dict[str, tuple[tuple[str, str, str] | None, str]] = {}
+    for matcher in (gazetteer.matcher, gazetteer.folded_matcher):
+        for match in matcher.finditer(text):
+            raw = match.group()
+            if raw not in memo:
+                spelling = raw
+                for suffix in ("'s", "’s"):
+                    if spelling.endswith(suffix):
+                        spelling = spelling[: -len(suffix)]
+                memo[raw] = (_lookup(gazetteer, raw), spelling)
+            hit, spelling = memo[raw]
+            if hit is None:
+                continue
+            kind, name, source = hit
+            mention = Mention(
+                kind, name, spelling, match.start(), match.start() + len(spelling), source
+            )
+            current = found.get(match.start())
+            if current is None or current.end < mention.end:
+                found[match.start()] = mention
+    result: list[Mention] = []
+    last_end = -1
+    for start in sorted(found):
+        mention = found[start]
+        if start >= last_end:
+            result.append(mention)
+            last_end = mention.end
+    return result
+
+
+def sentence_mentions(
+    sentence: Sentence, mentions: list[Mention], cursor: int
+) -> tuple[list[Mention], int]:
+    """The article's mentions inside one sentence, with offsets made relative to it.
+
+    `cursor` walks the sorted mention list so that all sentences take linear time.
     The dateline ("PRAGUE - ") is skipped: a city there is where the report was
     filed, not a party to the deal.
     """
-    toks = [t for t in tokens(sentence) if t.start >= sentence.body_start]
-    mentions: list[Mention] = []
-    i = 0
-    while i < len(toks):
-        found = None
-        for n in range(min(gazetteer.max_words, len(toks) - i), 0, -1):
-            first, last = toks[i], toks[i + n - 1]
-            spelling = sentence.text[first.start : last.end]
-            hit = gazetteer.lookup(spelling)
-            if hit is None and spelling.endswith("s") and len(spelling) >= 3:
-                hit = gazetteer.lookup(spelling[:-1])
-                if hit is not None and hit[0] == "country":
-                    hit = None  # "Swedes" is an adjective entry of its own; no guessing
-            if hit is not None:
-                kind, name, source = hit
-                found = Mention(kind, name, spelling, first.start, last.end, source)
-                i += n
-                break
-        if found is None:
-            i += 1
-        else:
-            mentions.append(found)
-    return mentions
+    while cursor < len(mentions) and mentions[cursor].start < sentence.start:
+        cursor += 1
+    inside: list[Mention] = []
+    body = sentence.start + sentence.body_start
+    i = cursor
+    while i < len(mentions) and mentions[i].start < sentence.end:
+        m = mentions[i]
+        if m.end <= sentence.end and m.start >= body:
+            inside.append(
+                Mention(
+                    m.kind,
+                    m.name,
+                    m.text,
+                    m.start - sentence.start,
+                    m.end - sentence.start,
+                    m.source,
+                )
+            )
+        i += 1
+    return inside, i
+
+
+def find_mentions(sentence: Sentence, gazetteer: Gazetteer) -> list[Mention]:
+    """Gazetteer mentions of one sentence on its own (offsets relative to it)."""
+    body = sentence.text
+    return [m for m in article_mentions(body, gazetteer) if m.start >= sentence.body_start]

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 STATUS_ORDER = ("announced", "intent", "approved", "contracted", "delivering", "delivered")
 """Stages from least to most advanced; `cancelled` ranks above them all."""
 
 
+_RANK = {status: i for i, status in enumerate(STATUS_ORDER)} | {"cancelled": len(STATUS_ORDER)}
+
+
 def status_rank(status: str | None) -> int:
     """Rank of a status: -1 for none, cancelled highest."""
-    if status is None:
-        return -1
-    if status == "cancelled":
-        return len(STATUS_ORDER)
-    return STATUS_ORDER.index(status)
+    return -1 if status is None else _RANK[status]
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,7 @@ class Token:
     """Offsets inside the sentence text."""
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A gazetteer hit: kind is country, company or system; `name` is canonical."""
 
     kind: str
@@ -52,8 +50,7 @@ class Mention:
     """Which gazetteer entry produced it, e.g. "gazetteer:systems/Piorun"."""
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A counted amount as written: bounds, the phrase, and the unit noun."""
 
     low: int | None
@@ -65,8 +62,7 @@ class Quantity:
     rule: str
 
 
-@dataclass(frozen=True)
-class Money:
+class Money(NamedTuple):
     amount: int
     currency: str
     text: str
@@ -74,8 +70,7 @@ class Money:
     end: int
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     status: str
     text: str
     start: int

@@ -213,7 +213,9 @@ def seed_articles(seeds_dir: Path) -> list[SeedArticle]:
 def seed(session: Session, seeds_dir: Path) -> dict[str, int]:
     """Extract every seed article and upsert its records; count the outcomes."""
     counts: dict[str, int] = {}
-    for article in seed_articles(seeds_dir):
+    # Last file first: the founding article (0001) yields the newest records, so the
+    # first page of the list ("newest first") opens with the founding deal.
+    for article in reversed(seed_articles(seeds_dir)):
         result = store(
             session,
             article.text,
