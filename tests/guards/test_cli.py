@@ -57,6 +57,9 @@ def test_seed_extracts_articles_idempotently(databases: Databases) -> None:
     assert (row["quantity_min"], row["quantity_max"]) == (200, 300)
     assert row["sources"][0]["excerpt"].endswith("between 200 and 300 Piorun systems.")
     assert not [r for r in rows if r["system"] == "F-35A" and r["buyer"] == "Belgium"]
+    # The first page of the list (newest first, 50 rows) opens with the founding deal.
+    newest = sorted(rows, key=lambda r: (r["created_at"], r["id"]), reverse=True)[:50]
+    assert (newest[0]["buyer"], newest[0]["system"]) == ("Belgium", "Piorun")
 
 
 def test_seed_refuses_an_unmigrated_database_when_told_not_to_migrate(
