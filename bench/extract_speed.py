@@ -1,0 +1,105 @@
+"""Extraction speed: articles per second on one core, and 1 MiB inputs.
+
+    python bench/extract_speed.py [--seconds 5]
+
+Articles of about 2 KB are made by joining three seed articles (our own
+texts). The 1 MiB inputs are: ordinary prose with no deals (Python's own
+docstrings), prose mixed with articles, news text dense with deals (the seed
+articles repeated), and adversarial text (one phrase repeated). Prints figures;
+it asserts nothing (see the README for the figures measured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import statistics
+import time
+from pathlib import Path
+
+from service.services.articles import extractor
+
+ROOT = Path(__file__).resolve().parent.parent
+MIB = 1024 * 1024
+
+
+def prose() -> str:
+    docs = []
+    for name in (
+        "os",
+        "re",
+        "json",
+        "collections",
+        "typing",
+        "email",
+        "logging",
+        "argparse",
+        "subprocess",
+        "asyncio",
+        "unittest",
+        "decimal",
+        "datetime",
+        "pathlib",
+        "tarfile",
+        "sqlite3",
+        "csv",
+        "socket",
+        "threading",
+        "statistics",
+        "random",
+        "http.client",
+    ):
+        module = importlib.import_module(name)
+        for _, obj in inspect.getmembers(module):
+            doc = inspect.getdoc(obj)
+            if doc:
+                docs.append(doc)
+    text = "\n".join(docs)
+    return (text * (MIB // len(text) + 1))[:MIB]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    ex = extractor(ROOT / "seeds" / "gazetteer")
+    seeds = [
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+    ]
+    articles = ["\n".join(seeds[(i + k) % len(seeds)] for k in range(3)) for i in range(len(seeds))]
+    size = statistics.mean(len(a.encode()) for a in articles)
+    for a in articles:  # warm up (gazetteer load, regex compilation)
+        ex.extract(a)
+    rates = []
+    for _ in range(3):
+        done, start = 0, time.perf_counter()
+        while time.perf_counter() - start < args.seconds / 3:
+            for a in articles:
+                ex.extract(a)
+                done += 1
+        rates.append(done / (time.perf_counter() - start))
+    print(
+        f"articles of {size:.0f} bytes: {statistics.median(rates):.0f} articles/s on one core "
+        f"(median of 3 runs: {', '.join(f'{r:.0f}' for r in rates)})"
+    )
+
+    text = prose()
+    news = "\n".join(seeds)
+    inputs = {
+        "prose, no deals": text,
+        "prose with articles": "\n".join(
+            text[i * 20_000 : (i + 1) * 20_000] + "\n" + seeds[i % len(seeds)] for i in range(60)
+        )[:MIB],
+        "news dense with deals": (news * (MIB // len(news) + 1))[:MIB],
+        "one phrase repeated": ("signed a contract for " * (MIB // 20))[:MIB],
+        "designations repeated": ("F-16 " * (MIB // 4))[:MIB],
+    }
+    for name, value in inputs.items():
+        start = time.perf_counter()
+        found = ex.extract(value)
+        print(f"1 MiB, {name}: {time.perf_counter() - start:.2f} s ({len(found)} records)")
+
+
+if __name__ == "__main__":
+    main()
