@@ -29,7 +29,7 @@ from sqlalchemy import (
     Uuid,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .ids import uuid7
@@ -43,6 +43,8 @@ NAMING_CONVENTION = {
 }
 
 QUANTITY_LIMIT = 1_000_000_000
+FIRST_YEAR = 1900
+LAST_YEAR = 2200  # the database's bound; input is checked against the current year
 TEXT_LIMIT = 200
 NOTES_LIMIT = 10_000
 MAX_SOURCES = 50
@@ -62,6 +64,25 @@ class Category(enum.StrEnum):
     SMALL_ARMS = "small-arms"
     AMMUNITION = "ammunition"
     OTHER = "other"
+
+
+class PartyKind(enum.StrEnum):
+    """What kind of party a buyer or seller is (SIPRI's registers have them all)."""
+
+    COUNTRY = "country"
+    ORGANISATION = "organisation"
+    FORMER_STATE = "former-state"
+    UNRECOGNISED_STATE = "unrecognised-state"
+    NON_STATE_ACTOR = "non-state-actor"
+    UNKNOWN = "unknown"
+
+
+class Condition(enum.StrEnum):
+    """Whether the equipment is new or second-hand."""
+
+    NEW = "new"
+    SECOND_HAND = "second-hand"
+    SECOND_HAND_MODERNISED = "second-hand-modernised"
 
 
 class Status(enum.StrEnum):
@@ -102,14 +123,33 @@ class Procurement(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
     buyer: Mapped[str] = mapped_column(String(TEXT_LIMIT))
     buyer_code: Mapped[str | None] = mapped_column(String(2))
+    buyer_kind: Mapped[PartyKind] = mapped_column(
+        _enum(PartyKind, "buyer_kind"), default=PartyKind.COUNTRY
+    )
+    buyer_original: Mapped[str | None] = mapped_column(String(TEXT_LIMIT))
     seller: Mapped[str] = mapped_column(String(TEXT_LIMIT))
     seller_code: Mapped[str | None] = mapped_column(String(2))
+    seller_kind: Mapped[PartyKind] = mapped_column(
+        _enum(PartyKind, "seller_kind"), default=PartyKind.COUNTRY
+    )
+    seller_original: Mapped[str | None] = mapped_column(String(TEXT_LIMIT))
     manufacturer: Mapped[str | None] = mapped_column(String(TEXT_LIMIT))
     system: Mapped[str] = mapped_column(String(TEXT_LIMIT))
     category: Mapped[Category] = mapped_column(_enum(Category, "category"))
     quantity_min: Mapped[int | None] = mapped_column(Integer)
     quantity_max: Mapped[int | None] = mapped_column(Integer)
     quantity_unit: Mapped[str | None] = mapped_column(String(TEXT_LIMIT))
+    quantity_estimated: Mapped[bool] = mapped_column(default=False, server_default="false")
+    quantity_delivered: Mapped[int | None] = mapped_column(Integer)
+    quantity_delivered_estimated: Mapped[bool] = mapped_column(
+        default=False, server_default="false"
+    )
+    order_year: Mapped[int | None] = mapped_column(Integer)
+    order_year_estimated: Mapped[bool] = mapped_column(default=False, server_default="false")
+    delivery_years: Mapped[list[int]] = mapped_column(
+        ARRAY(Integer), default=list, server_default="{}"
+    )
+    condition: Mapped[Condition | None] = mapped_column(_enum(Condition, "condition"))
     status: Mapped[Status] = mapped_column(_enum(Status, "status"))
     value_amount: Mapped[Decimal | None] = mapped_column(Numeric)
     value_currency: Mapped[str | None] = mapped_column(String(3))
@@ -146,10 +186,22 @@ class Procurement(Base):
             "sources_array",
         ),
         CheckConstraint("version >= 1", "version_positive"),
+        CheckConstraint(
+            f"quantity_delivered BETWEEN 0 AND {QUANTITY_LIMIT}", "quantity_delivered_range"
+        ),
+        CheckConstraint("quantity_delivered <= quantity_max", "quantity_delivered_not_above_max"),
+        CheckConstraint(f"order_year BETWEEN {FIRST_YEAR} AND {LAST_YEAR}", "order_year_range"),
+        CheckConstraint(
+            f"cardinality(delivery_years) <= 200 AND {FIRST_YEAR} <= ALL(delivery_years) "
+            f"AND {LAST_YEAR} >= ALL(delivery_years)",
+            "delivery_years_range",
+        ),
         # Newest first is the default list order; the keyset cursor walks this index.
         Index("ix_procurement_created_at_id", "created_at", "id"),
         Index("ix_procurement_buyer", "buyer"),
         Index("ix_procurement_seller", "seller"),
+        Index("ix_procurement_buyer_original", "buyer_original"),
+        Index("ix_procurement_seller_original", "seller_original"),
     )
 
 

@@ -19,12 +19,29 @@ from importlib import resources
 import pycountry
 
 
+KINDS = (
+    "country",
+    "organisation",
+    "former-state",
+    "unrecognised-state",
+    "non-state-actor",
+    "unknown",
+)
+
+
 @dataclass(frozen=True)
 class Party:
-    """A buyer or seller as stored: canonical name and ISO alpha-2 (None for organisations)."""
+    """A buyer or seller as stored: canonical name, ISO alpha-2 (countries only), kind."""
 
     name: str
     code: str | None
+    kind: str = "country"
+
+    @property
+    def notation(self) -> str:
+        """The name as input accepts it back: SIPRI's "*" for a non-state actor, "**"
+        for an organisation not in the table."""
+        return self.name + {"non-state-actor": "*", "organisation": "**"}.get(self.kind, "")
 
 
 class UnknownParty(LookupError):
@@ -65,10 +82,22 @@ class PartyIndex:
                     self._by_key.setdefault(_key(spelling), party)
         organisations = data.get("organisations", [])
         assert isinstance(organisations, list)
-        for org in organisations:
-            party = Party(name=org["name"], code=None)
-            for spelling in [org["name"], *org.get("aliases", [])]:
-                self._by_key.setdefault(_key(spelling), party)
+        groups = [
+            ("organisation", organisations),
+            ("former-state", data.get("former_states", [])),
+            ("unrecognised-state", data.get("unrecognised_states", [])),
+        ]
+        unknown = data.get("unknown")
+        if isinstance(unknown, dict):
+            groups.append(("unknown", [unknown]))
+        listed: list[tuple[str, Party]] = []
+        for kind, entries in groups:
+            assert isinstance(entries, list)
+            for entry in entries:
+                party = Party(name=entry["name"], code=None, kind=kind)
+                for spelling in [entry["name"], *entry.get("aliases", [])]:
+                    self._by_key.setdefault(_key(spelling), party)
+                    listed.append((spelling, party))
         self.canonical_names = sorted({p.name for p in self._by_key.values()})
         # Spellings as written (for finding parties in text): names and aliases, no codes.
         self.spellings: list[tuple[str, Party]] = []
@@ -84,16 +113,27 @@ class PartyIndex:
             ]:
                 if spelling:
                     self.spellings.append((spelling, party))
-        for org in organisations:
-            for spelling in [org["name"], *org.get("aliases", [])]:
-                self.spellings.append((spelling, self._by_key[_key(org["name"])]))
+        self.spellings.extend(listed)
 
     def resolve(self, text: str) -> Party:
-        """The party `text` names; raise UnknownParty with suggestions otherwise."""
+        """The party `text` names; raise UnknownParty with suggestions otherwise.
+
+        SIPRI's notation is understood: "Hezbollah (Lebanon)*" is a non-state actor,
+        "OSCE**" an organisation (listed or not).
+        """
         party = self._by_key.get(_key(text))
-        if party is None:
-            raise UnknownParty(text, self.suggest(text))
-        return party
+        if party is not None:
+            return party
+        stripped = text.strip()
+        if stripped.endswith("**") and len(stripped) > 2:
+            name = stripped[:-2].strip()
+            listed = self._by_key.get(_key(name))
+            if listed is not None and listed.kind == "organisation":
+                return listed
+            return Party(name=name, code=None, kind="organisation")
+        if stripped.endswith("*") and len(stripped) > 1:
+            return Party(name=stripped[:-1].strip(), code=None, kind="non-state-actor")
+        raise UnknownParty(text, self.suggest(text))
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Canonical names of the parties whose spellings are closest to `text`."""

@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
@@ -22,10 +22,29 @@ import sqlalchemy as sa
 from marshmallow import fields, validate
 from marshmallow_sqlalchemy import ModelConverter, SQLAlchemySchema, auto_field
 
-from .models import MAX_SOURCES, NOTES_LIMIT, QUANTITY_LIMIT, Category, Procurement, Status
-from .parties import UnknownParty, parties
+from .models import (
+    FIRST_YEAR,
+    MAX_SOURCES,
+    NOTES_LIMIT,
+    QUANTITY_LIMIT,
+    Category,
+    Procurement,
+    Status,
+)
+from .parties import Party, UnknownParty, parties
 
-READ_ONLY_FIELDS = ("id", "buyer_code", "seller_code", "created_at", "updated_at", "version")
+READ_ONLY_FIELDS = (
+    "id",
+    "buyer_code",
+    "seller_code",
+    "buyer_kind",
+    "seller_kind",
+    "buyer_original",
+    "seller_original",
+    "created_at",
+    "updated_at",
+    "version",
+)
 
 
 def _check_text(value: str) -> None:
@@ -118,20 +137,34 @@ class IsoDate(fields.Date):
 
 
 class PartyName(Text):
-    """A buyer or seller: canonical name, alias or ISO code in; canonical name stored."""
+    """A buyer or seller: canonical name, alias, ISO code or SIPRI notation ("...*" a
+    non-state actor, "...**" an organisation) in; the party's notation out, which the
+    service resolves and stores as canonical name, code and kind."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("metadata", {})
         kwargs["metadata"].setdefault("format", "party")
         super().__init__(**kwargs)
 
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None or attr is None:
+            return None
+        kind = getattr(obj, f"{attr}_kind", "country")
+        return Party(name=value, code=None, kind=str(kind)).notation
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return parties().resolve(text).name
+            return parties().resolve(text).notation
         except UnknownParty as error:
             hint = f" Did you mean: {', '.join(error.suggestions)}?" if error.suggestions else ""
             raise ma.ValidationError(f"Unknown country or organisation {text!r}.{hint}") from None
+
+
+def _year(year: int) -> None:
+    this_year = date.today().year
+    if not FIRST_YEAR <= year <= this_year:
+        raise ma.ValidationError(f"Must be a year from {FIRST_YEAR} to {this_year}.")
 
 
 def _currency(code: str) -> None:
@@ -222,6 +255,24 @@ class ProcurementWriteSchema(SQLAlchemySchema[Any]):
     quantity_min = auto_field(validate=_QUANTITY)
     quantity_max = auto_field(validate=_QUANTITY)
     quantity_unit = auto_field()
+    quantity_estimated = auto_field(
+        metadata={"description": "The quantity is an estimate (SIPRI's '?')."}
+    )
+    quantity_delivered = auto_field(
+        validate=_QUANTITY, metadata={"description": "Units delivered so far."}
+    )
+    quantity_delivered_estimated = auto_field()
+    order_year = auto_field(
+        validate=lambda y: _year(y), metadata={"description": "Year of the order, 1900 to now."}
+    )
+    order_year_estimated = auto_field()
+    delivery_years = fields.List(
+        StrictInteger(validate=lambda y: _year(y)),
+        load_default=list,
+        validate=validate.Length(max=200),
+        metadata={"description": "Years in which units were delivered."},
+    )
+    condition = auto_field(metadata={"description": "New or second-hand equipment."})
     status = auto_field(metadata={"description": "Stage the deal has reached."})
     value_amount = auto_field(metadata={"description": "Exact decimal, as a string."})
     value_currency = auto_field(
@@ -253,6 +304,8 @@ class ProcurementWriteSchema(SQLAlchemySchema[Any]):
     def _no_sources_is_empty(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         if "sources" in data and data["sources"] is None:
             data["sources"] = []
+        if data.get("delivery_years"):
+            data["delivery_years"] = sorted(set(data["delivery_years"]))
         return data
 
     @ma.validates_schema(pass_original=True, skip_on_field_errors=False)
@@ -267,6 +320,13 @@ class ProcurementWriteSchema(SQLAlchemySchema[Any]):
         low, high = data.get("quantity_min"), data.get("quantity_max")
         if low is not None and high is not None and low > high:
             errors["quantity_max"] = ["Must be greater than or equal to quantity_min."]
+        delivered = data.get("quantity_delivered")
+        if delivered is not None and high is not None and delivered > high:
+            errors["quantity_delivered"] = ["More delivered than ordered (quantity_max)."]
+        order_year = data.get("order_year")
+        early = [y for y in data.get("delivery_years") or [] if order_year and y < order_year]
+        if early:
+            errors["delivery_years"] = [f"Delivery years {early} come before order_year."]
         if not partial and isinstance(original_data, dict):
             # Judged on what was sent, so that a malformed amount is not reported twice.
             sent_amount = original_data.get("value_amount") is not None
@@ -290,14 +350,27 @@ class ProcurementSchema(SQLAlchemySchema[Any]):
     id = auto_field(dump_only=True)
     buyer = auto_field(dump_only=True)
     buyer_code = auto_field(dump_only=True, metadata={"description": "ISO 3166-1 alpha-2."})
+    buyer_kind = auto_field(dump_only=True)
+    buyer_original = auto_field(
+        dump_only=True, metadata={"description": "The spelling of an imported source file."}
+    )
     seller = auto_field(dump_only=True)
     seller_code = auto_field(dump_only=True, metadata={"description": "ISO 3166-1 alpha-2."})
+    seller_kind = auto_field(dump_only=True)
+    seller_original = auto_field(dump_only=True)
     manufacturer = auto_field(dump_only=True)
     system = auto_field(dump_only=True)
     category = auto_field(dump_only=True)
     quantity_min = auto_field(dump_only=True)
     quantity_max = auto_field(dump_only=True)
     quantity_unit = auto_field(dump_only=True)
+    quantity_estimated = auto_field(dump_only=True)
+    quantity_delivered = auto_field(dump_only=True)
+    quantity_delivered_estimated = auto_field(dump_only=True)
+    order_year = auto_field(dump_only=True)
+    order_year_estimated = auto_field(dump_only=True)
+    delivery_years = fields.List(fields.Integer(), dump_only=True, required=True)
+    condition = auto_field(dump_only=True)
     status = auto_field(dump_only=True)
     value_amount = auto_field(dump_only=True)
     value_currency = auto_field(dump_only=True)

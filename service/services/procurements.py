@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..exceptions import InvalidQuery, NotFound
-from ..models import Category, Procurement, Status
+from ..models import Category, PartyKind, Procurement, Status
 from ..parties import parties
 
 WRITABLE_FIELDS = (
@@ -28,6 +28,13 @@ WRITABLE_FIELDS = (
     "quantity_min",
     "quantity_max",
     "quantity_unit",
+    "quantity_estimated",
+    "quantity_delivered",
+    "quantity_delivered_estimated",
+    "order_year",
+    "order_year_estimated",
+    "delivery_years",
+    "condition",
     "status",
     "value_amount",
     "value_currency",
@@ -36,7 +43,15 @@ WRITABLE_FIELDS = (
     "sources",
     "external_id",
 )
-_DEFAULTS: dict[str, Any] = {"sources": []}
+IMPORT_ONLY_FIELDS = ("buyer_original", "seller_original")
+"""Set by imports (the spelling of the source file), kept by API writes."""
+_DEFAULTS: dict[str, Any] = {
+    "sources": [],
+    "delivery_years": [],
+    "quantity_estimated": False,
+    "quantity_delivered_estimated": False,
+    "order_year_estimated": False,
+}
 
 
 @dataclass(frozen=True)
@@ -66,22 +81,30 @@ def _assign(record: Procurement, data: Mapping[str, Any], *, replace: bool) -> b
     does not bump `version`.
     """
     changed = False
-    for name in WRITABLE_FIELDS:
+    index = parties()
+    for name in (*WRITABLE_FIELDS, *IMPORT_ONLY_FIELDS):
         if name in data:
             value = data[name]
-        elif replace:
-            value = list(_DEFAULTS[name]) if name in _DEFAULTS else None
+        elif replace and name in WRITABLE_FIELDS:
+            default = _DEFAULTS.get(name)
+            value = list(default) if isinstance(default, list) else default
         else:
             continue
-        if getattr(record, name) != value:
-            setattr(record, name, value)
-            changed = True
-    index = parties()
-    for side in ("buyer", "seller"):
-        code = index.resolve(getattr(record, side)).code
-        if getattr(record, f"{side}_code") != code:
-            setattr(record, f"{side}_code", code)
-            changed = True
+        if name in {"buyer", "seller"}:
+            # Input names a party (name, alias, code, SIPRI notation): store its
+            # canonical name, ISO code and kind.
+            party = index.resolve(value)
+            values = {
+                name: party.name,
+                f"{name}_code": party.code,
+                f"{name}_kind": PartyKind(party.kind),
+            }
+        else:
+            values = {name: value}
+        for column, new in values.items():
+            if getattr(record, column) != new:
+                setattr(record, column, new)
+                changed = True
     return changed
 
 

@@ -23,8 +23,8 @@ from service.parties import Party, PartyIndex, UnknownParty, parties
         ("Cote d'Ivoire", Party("Ivory Coast", "CI")),
         ("Czech Republic", Party("Czechia", "CZ")),
         ("Russian Federation", Party("Russia", "RU")),
-        ("North Atlantic Treaty Organization", Party("NATO", None)),
-        ("EU", Party("European Union", None)),
+        ("North Atlantic Treaty Organization", Party("NATO", None, "organisation")),
+        ("EU", Party("European Union", None, "organisation")),
         ("AU", Party("Australia", "AU")),
     ],
 )
@@ -54,3 +54,38 @@ def test_every_canonical_name_resolves_to_itself() -> None:
     index = parties()
     for name in index.canonical_names:
         assert index.resolve(name).name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hezbollah (Lebanon)*", Party("Hezbollah (Lebanon)", None, "non-state-actor")),
+        ("NATO**", Party("NATO", None, "organisation")),
+        ("OSCE**", Party("OSCE", None, "organisation")),
+        ("Some Alliance**", Party("Some Alliance", None, "organisation")),
+        ("Soviet Union", Party("Soviet Union", None, "former-state")),
+        ("East Germany (GDR)", Party("East Germany", None, "former-state")),
+        ("Yugoslavia", Party("Yugoslavia", None, "former-state")),
+        ("Kosovo", Party("Kosovo", None, "unrecognised-state")),
+        ("unknown supplier(s)", Party("Unknown", None, "unknown")),
+        ("unknown recipient(s)", Party("Unknown", None, "unknown")),
+        ("Turkiye", Party("Turkey", "TR")),
+        ("Viet Nam", Party("Vietnam", "VN")),
+        ("Czechia", Party("Czechia", "CZ")),
+    ],
+)
+def test_sipri_spellings_and_notation(text: str, expected: Party) -> None:
+    assert parties().resolve(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("party", "notation"),
+    [
+        (Party("Hezbollah (Lebanon)", None, "non-state-actor"), "Hezbollah (Lebanon)*"),
+        (Party("Some Alliance", None, "organisation"), "Some Alliance**"),
+        (Party("Belgium", "BE"), "Belgium"),
+    ],
+)
+def test_notation_resolves_back_to_the_party(party: Party, notation: str) -> None:
+    assert party.notation == notation
+    assert parties().resolve(notation) == party
