@@ -18,7 +18,6 @@ from importlib import resources
 
 import pycountry
 
-
 KINDS = (
     "country",
     "organisation",
