@@ -152,6 +152,124 @@ def seed(ctx: click.Context, seeds_dir: Path | None) -> None:
     click.echo(", ".join(f"{n} {what}" for what, n in sorted(outcome.items())) or "no records")
 
 
+# --- import ---------------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction of a dry run or a failed atomic import."""
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "sipri-deals", "sipri-deliveries", "csv", "ndjson"]),
+    default="auto",
+    show_default=True,
+    help="File format; auto detects it from the content.",
+)
+@click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
+@click.option("--atomic", is_flag=True, help="All or nothing: any rejected row writes nothing.")
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path),
+    default=Path("import-rejected.ndjson"),
+    show_default=True,
+    help="Where rejected rows go (one JSON object per line: file, line, raw, errors).",
+)
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    fmt: str,
+    dry_run: bool,
+    atomic: bool,
+    report: Path,
+) -> None:
+    """Load deal lists: SIPRI trade registers (both layouts), CSV or NDJSON.
+
+    Re-importing a file updates records in place (keyed by SIPRI's deal, or the
+    row's external_id); rejected rows are reported and never written.
+    """
+    from .importing import ImportFileError, read_rows
+
+    settings = _settings(ctx)
+    interactive = sys.stdout.isatty()
+    totals: Counter[str] = Counter()
+    rejected: list[dict[str, Any]] = []
+    failed = False
+    with _database(settings) as database:
+        _check_schema(database, settings.migrate_on_start)
+        try:
+            with database.session_scope() as session:
+                for path in files:
+                    try:
+                        handle = path.open("rb")
+                    except OSError as error:
+                        click.echo(f"{path}: cannot read: {error.strerror}", err=True)
+                        failed = True
+                        continue
+                    with handle:
+                        try:
+                            chosen, rows = read_rows(
+                                handle, None if fmt == "auto" else fmt, path.name
+                            )
+                            result = _import_file(session, path, chosen, rows, interactive)
+                        except ImportFileError as error:
+                            click.echo(f"{path}: {error}", err=True)
+                            failed = True
+                            continue
+                    totals.update(result.summary())
+                    rejected.extend({"file": str(path), **item} for item in result.rejected)
+                    click.echo(
+                        f"{path} ({chosen}): "
+                        + ", ".join(f"{n} {k}" for k, n in result.summary().items())
+                    )
+                if dry_run or (atomic and (rejected or failed)):
+                    raise _Rollback
+        except _Rollback:
+            pass
+    if rejected:
+        with report.open("w", encoding="utf-8") as out:
+            for item in rejected:
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    written = "nothing written" if dry_run or (atomic and (rejected or failed)) else "committed"
+    click.echo(
+        "total: "
+        + ", ".join(f"{totals[k]} {k}" for k in ("created", "updated", "unchanged", "rejected"))
+        + f"; {written}"
+        + (f"; rejected rows in {report}" if rejected else "")
+    )
+    if failed or (atomic and rejected):
+        ctx.exit(1)
+
+
+def _import_file(session: Any, path: Path, fmt: str, rows: Any, interactive: bool) -> Any:
+    from . import bulk
+
+    report = bulk.Report(format=fmt)
+    if interactive:
+        bar: Any
+        with click.progressbar(length=None, label=f"{path.name}: rows", show_pos=True) as bar:
+            seen = 0
+
+            def tick(done: int) -> None:
+                nonlocal seen
+                bar.update(done - seen)
+                seen = done
+
+            bulk.run(session, rows, report, progress=tick)
+    else:
+
+        def note(done: int) -> None:
+            if done % 10_000 < bulk.BATCH:
+                click.echo(f"{path.name}: {done} rows read")
+
+        bulk.run(session, rows, report, progress=note)
+    return report
+
+
 # --- extraction -----------------------------------------------------------------------
 
 

@@ -67,6 +67,8 @@ class Settings:
     db_pool_timeout: int = 10
     db_statement_timeout_ms: int = 15_000
     max_body_bytes: int = 1024 * 1024
+    import_max_bytes: int = 512 * 1024 * 1024
+    batch_max_bytes: int = 32 * 1024 * 1024
     log_level: str = "INFO"
 
     @classmethod
@@ -103,6 +105,12 @@ class Settings:
             ),
             max_body_bytes=_int(
                 "MAX_BODY_BYTES", get("MAX_BODY_BYTES", str(s.max_body_bytes)), 1024, 1 << 30
+            ),
+            import_max_bytes=_int(
+                "IMPORT_MAX_BYTES", get("IMPORT_MAX_BYTES", str(s.import_max_bytes)), 1024, 1 << 40
+            ),
+            batch_max_bytes=_int(
+                "BATCH_MAX_BYTES", get("BATCH_MAX_BYTES", str(s.batch_max_bytes)), 1024, 1 << 32
             ),
             log_level=level,
         )

@@ -102,6 +102,11 @@ def request_session() -> Session:
     return session
 
 
+def rollback_only() -> None:
+    """Make the current request's transaction roll back even if it succeeds (dry runs)."""
+    flask.g.db_rollback_only = True
+
+
 def init_app(app: flask.Flask, db: Database) -> None:
     """Give `app` its Database and the per-request transaction."""
     app.extensions["procurement_db"] = db
@@ -111,7 +116,7 @@ def init_app(app: flask.Flask, db: Database) -> None:
         session: Session | None = flask.g.pop("db_session", None)
         if session is not None:
             try:
-                if response.status_code < 400:
+                if response.status_code < 400 and not flask.g.pop("db_rollback_only", False):
                     session.commit()
                 else:
                     session.rollback()

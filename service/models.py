@@ -157,6 +157,9 @@ class Procurement(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
     external_id: Mapped[str | None] = mapped_column(String(TEXT_LIMIT), unique=True)
+    import_hash: Mapped[str | None] = mapped_column(String(64))
+    """Digest of the imported row the record was last written from: a re-import of
+    the same row is known unchanged without validating it again."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -12,8 +12,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..db import request_session
-from ..errors import problem
+from ..errors import problem, validation_problem
 from ..schemas import (
+    BatchResultSchema,
     ProcurementPageSchema,
     ProcurementPatchSchema,
     ProcurementQuerySchema,
@@ -32,6 +33,7 @@ blp = Blueprint(
 )
 
 MERGE_PATCH = "application/merge-patch+json"
+MAX_BATCH = 10_000
 
 
 @blp.before_request
@@ -40,6 +42,8 @@ def require_json_body() -> flask.Response | None:
     request = flask.request
     if request.method not in {"POST", "PUT", "PATCH"}:
         return None
+    if request.endpoint == "batch.Batch":
+        request.max_content_length = flask.current_app.extensions["settings"].batch_max_bytes
     if not request.is_json:
         return problem(
             415,
@@ -102,6 +106,46 @@ class Procurements(MethodView):
         record = procurements.create(request_session(), data)
         location = flask.url_for(".Procurement", procurement_id=record.id)
         return record, 201, {"Location": location}
+
+
+batch_blp = Blueprint(
+    "batch",
+    __name__,
+    url_prefix="/api/v1",
+    description="Many records in one all-or-nothing request.",
+)
+batch_blp.before_request(require_json_body)
+
+
+@batch_blp.route("/procurements:batch")
+class Batch(MethodView):
+    @batch_blp.arguments(ProcurementWriteSchema(many=True))
+    @batch_blp.response(200, BatchResultSchema)
+    @batch_blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @batch_blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    def post(self, items: list[dict[str, Any]]) -> Any:
+        """Create or update up to 10,000 records by external_id, all or nothing."""
+        if len(items) > MAX_BATCH:
+            return problem(413, f"{len(items)} records; a batch takes at most {MAX_BATCH}.")
+        errors: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            key = item.get("external_id")
+            if key and key in seen:
+                errors[str(index)] = {"external_id": [f"Same as item {seen[key]}."]}
+            elif key:
+                seen[key] = index
+        if errors:
+            return validation_problem(errors)
+        outcomes = procurements.bulk_upsert(request_session(), [(i, None) for i in items])
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        listed = []
+        for item, (record_id, outcome) in zip(items, outcomes, strict=True):
+            counts[outcome] += 1
+            listed.append(
+                {"id": record_id, "external_id": item.get("external_id"), "outcome": outcome}
+            )
+        return {**counts, "items": listed}
 
 
 @blp.route("/<uuid:procurement_id>")

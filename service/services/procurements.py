@@ -6,16 +6,18 @@ database rules surface as exceptions here, and never commits.
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, tuple_
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..exceptions import InvalidQuery, NotFound
+from ..ids import uuid7
 from ..models import Category, PartyKind, Procurement, Status
 from ..parties import parties
 
@@ -172,9 +174,9 @@ def list_(session: Session, query: ListQuery) -> Page:
     """One page, newest first (created_at, then id, descending), after the cursor key."""
     conditions: list[ColumnElement[bool]] = []
     if query.buyer is not None:
-        conditions.append(Procurement.buyer == query.buyer)
+        conditions.append(Procurement.buyer == parties().resolve(query.buyer).name)
     if query.seller is not None:
-        conditions.append(Procurement.seller == query.seller)
+        conditions.append(Procurement.seller == parties().resolve(query.seller).name)
     if query.system is not None:
         conditions.append(func.lower(Procurement.system) == query.system.lower())
     if query.status is not None:
@@ -203,3 +205,152 @@ def list_(session: Session, query: ListQuery) -> Page:
 def count(session: Session) -> int:
     """How many records there are."""
     return session.scalar(select(func.count()).select_from(Procurement)) or 0
+
+
+# --- bulk writes (imports and the batch endpoint) -------------------------------------
+
+_BULK_COLUMNS = (
+    *WRITABLE_FIELDS,
+    "buyer_code",
+    "buyer_kind",
+    "seller_code",
+    "seller_kind",
+    *IMPORT_ONLY_FIELDS,
+)
+
+
+def _row_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Column values of a new or replaced record (PUT semantics) from validated data."""
+    values: dict[str, Any] = {}
+    for name in (*WRITABLE_FIELDS, *IMPORT_ONLY_FIELDS):
+        default = _DEFAULTS.get(name)
+        values[name] = data.get(name, list(default) if isinstance(default, list) else default)
+    index = parties()
+    for side in ("buyer", "seller"):
+        party = index.resolve(values[side])
+        values[side] = party.name
+        values[f"{side}_code"] = party.code
+        values[f"{side}_kind"] = PartyKind(party.kind)
+    return values
+
+
+def known_hashes(session: Session, external_ids: Sequence[str]) -> dict[str, str | None]:
+    """external_id -> import_hash of the records that have one of `external_ids`."""
+    if not external_ids:
+        return {}
+    rows = session.execute(
+        select(Procurement.external_id, Procurement.import_hash).where(
+            Procurement.external_id.in_(external_ids)
+        )
+    )
+    return {external_id: digest for external_id, digest in rows if external_id}
+
+
+_STAGE = "procurement_import_stage"
+
+
+def _stage_table() -> Table:
+    from sqlalchemy import Column, MetaData
+
+    source = Procurement.__table__
+    columns = [c for c in source.columns if c.name not in {"created_at", "updated_at"}]
+    return Table(_STAGE, MetaData(), *(Column(c.name, c.type) for c in columns))
+
+
+def bulk_upsert(
+    session: Session, items: Sequence[tuple[Mapping[str, Any], str | None]]
+) -> list[tuple[uuid.UUID, str]]:
+    """Create or replace records by external_id: COPY into a temporary table, then one
+    INSERT ... SELECT ... ON CONFLICT DO UPDATE.
+
+    `items` are (validated data, import hash); data without an external_id is
+    created. Returns (id, "created" | "updated" | "unchanged") in input order. An
+    update bumps version and updated_at only when a value really changes. (The
+    created/updated split reads PostgreSQL's xmax: PostgreSQL only.)
+    """
+    from psycopg.types.json import Jsonb
+    from sqlalchemy import literal_column, text
+    from sqlalchemy.dialects.postgresql import insert
+
+    if not items:
+        return []
+    table: Table = Procurement.__table__  # type: ignore[assignment]
+    stage = _stage_table()
+    names = [c.name for c in stage.columns]
+    rows = []
+    for data, digest in items:
+        values = _row_values(data)
+        values.update(id=uuid7(), import_hash=digest, version=1)
+        rows.append(values)
+    session.execute(
+        text(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} "
+            "(LIKE procurement INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+    )
+    session.execute(text(f"TRUNCATE {_STAGE}"))
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {_STAGE} ({', '.join(names)}) FROM STDIN") as copy,
+    ):
+        for values in rows:
+            copy.write_row(
+                [
+                    Jsonb(values[n])
+                    if n == "sources"
+                    else (str(values[n]) if isinstance(values[n], enum.Enum) else values[n])
+                    for n in names
+                ]
+            )
+    base = insert(table).from_select(names, select(*stage.columns))
+    excluded = base.excluded
+    compared = [c for c in _BULK_COLUMNS if c != "external_id"]
+    statement = base.on_conflict_do_update(
+        index_elements=[table.c.external_id],
+        set_={
+            **{c: excluded[c] for c in compared},
+            "import_hash": excluded.import_hash,
+            "version": table.c.version + 1,
+            "updated_at": func.now(),
+        },
+        where=tuple_(*(table.c[c] for c in compared)).is_distinct_from(
+            tuple_(*(excluded[c] for c in compared))
+        ),
+    ).returning(table.c.id, table.c.external_id, literal_column("xmax = 0").label("inserted"))
+    # Results are matched by external_id (or, for a row without one, the id it was
+    # inserted with): the order they come back in does not matter.
+    written = {row.external_id or str(row.id): row for row in session.execute(statement)}
+    unchanged_keys = [
+        r["external_id"] for r in rows if r["external_id"] and r["external_id"] not in written
+    ]
+    ids: dict[str, uuid.UUID] = {}
+    if unchanged_keys:
+        found = session.execute(
+            select(Procurement.external_id, Procurement.id).where(
+                Procurement.external_id.in_(unchanged_keys)
+            )
+        )
+        ids = {key: record_id for key, record_id in found if key}
+    outcomes: list[tuple[uuid.UUID, str]] = []
+    for values in rows:
+        key = values["external_id"] or str(values["id"])
+        row = written.get(key)
+        if row is None:
+            outcomes.append((ids[values["external_id"]], "unchanged"))
+        else:
+            outcomes.append((row.id, "created" if row.inserted else "updated"))
+    return outcomes
+
+
+def touch_import_hashes(session: Session, hashes: Mapping[str, str]) -> None:
+    """Record the import hash of rows found unchanged by comparison (first re-import)."""
+    if hashes:
+        table: Table = Procurement.__table__  # type: ignore[assignment]
+        session.execute(
+            table.update()
+            .where(Procurement.external_id == bindparam("key"))
+            .values(import_hash=bindparam("digest")),
+            [{"key": k, "digest": v} for k, v in hashes.items()],
+        )

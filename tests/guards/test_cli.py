@@ -156,3 +156,51 @@ def test_openapi_write_to_stdout() -> None:
     result = CliRunner().invoke(cli, ["openapi", "write", "-"])
     assert result.exit_code == 0
     assert result.output == (ROOT / "openapi.yaml").read_text(encoding="utf-8")
+
+
+DATA = ROOT / "tests" / "data"
+
+
+def test_import_reports_rejected_rows_and_reimports_unchanged(
+    databases: Databases, tmp_path: Path
+) -> None:
+    url = databases.create()
+    report = tmp_path / "rejected.ndjson"
+    deals = str(DATA / "sipri_deals.csv")
+    first = _run(url, "import", deals, "--report", str(report))
+    assert first.exit_code == 0, first.output
+    assert "12 created, 0 updated, 0 unchanged, 5 rejected" in first.output
+    lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [item["line"] for item in lines] == [26, 27, 28, 29, 30]
+    assert all(item["file"] == deals and item["raw"] and item["errors"] for item in lines)
+    second = _run(url, "import", deals, "--report", str(report))
+    assert "0 created, 0 updated, 12 unchanged, 5 rejected" in second.output
+
+
+def test_import_dry_run_and_atomic_write_nothing(databases: Databases, tmp_path: Path) -> None:
+    url = databases.create()
+    report = str(tmp_path / "r.ndjson")
+    deals = str(DATA / "sipri_deals.csv")
+    dry = _run(url, "import", "--dry-run", deals, "--report", report)
+    assert dry.exit_code == 0
+    assert "nothing written" in dry.output
+    atomic = _run(url, "import", "--atomic", deals, "--report", report)
+    assert atomic.exit_code == 1
+    assert "nothing written" in atomic.output
+    engine = create_engine(sqlalchemy_url(url))
+    with engine.connect() as connection:
+        assert connection.execute(select(Procurement.__table__)).first() is None
+    engine.dispose()
+    ok = _run(url, "import", "--atomic", str(DATA / "sipri_deliveries.csv"), "--format",
+              "sipri-deliveries", "--report", report)
+    assert ok.exit_code == 1  # two rows of that file are rejected too
+
+
+def test_import_of_a_missing_or_unknown_file_fails_clearly(databases: Databases, tmp_path: Path) -> None:
+    url = databases.create()
+    odd = tmp_path / "odd.csv"
+    odd.write_text("colour,size\nred,2\n")
+    result = _run(url, "import", str(tmp_path / "missing.csv"), str(odd))
+    assert result.exit_code == 1
+    assert "cannot read" in result.output
+    assert "Unknown columns: colour, size" in result.output

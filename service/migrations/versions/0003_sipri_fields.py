@@ -77,6 +77,7 @@ def upgrade() -> None:
         "cardinality(delivery_years) <= 200 AND 1900 <= ALL(delivery_years) "
         "AND 2200 >= ALL(delivery_years)",
     )
+    op.add_column("procurement", sa.Column("import_hash", sa.String(64), nullable=True))
     op.create_index("ix_procurement_buyer_original", "procurement", ["buyer_original"])
     op.create_index("ix_procurement_seller_original", "procurement", ["seller_original"])
 
@@ -87,6 +88,6 @@ def downgrade() -> None:
     for name in (
         "condition", "delivery_years", "order_year", "quantity_delivered",
         "quantity_estimated", "quantity_delivered_estimated", "order_year_estimated",
-        "buyer_kind", "buyer_original", "seller_kind", "seller_original",
+        "buyer_kind", "buyer_original", "seller_kind", "seller_original", "import_hash",
     ):
         op.drop_column("procurement", name)
