@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from marshmallow import fields, validate
 from marshmallow_sqlalchemy import ModelConverter, SQLAlchemySchema, auto_field
 
+from .fieldnames import READ_ONLY_FIELDS
 from .models import (
     FIRST_YEAR,
     MAX_SOURCES,
@@ -33,19 +34,6 @@ from .models import (
     Status,
 )
 from .parties import Party, UnknownParty, parties
-
-READ_ONLY_FIELDS = (
-    "id",
-    "buyer_code",
-    "seller_code",
-    "buyer_kind",
-    "seller_kind",
-    "buyer_original",
-    "seller_original",
-    "created_at",
-    "updated_at",
-    "version",
-)
 
 
 def _check_text(value: str) -> None:

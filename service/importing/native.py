@@ -9,47 +9,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..fieldnames import IMPORT_ONLY_FIELDS, READ_ONLY_FIELDS, WRITABLE_FIELDS
 from .types import ImportFileError, Row
 
-READ_ONLY = frozenset(
-    {
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "buyer_code",
-        "seller_code",
-        "buyer_kind",
-        "seller_kind",
-    }
-)
-IMPORT_ONLY = frozenset({"buyer_original", "seller_original"})
-FIELDS = frozenset(
-    {
-        "buyer",
-        "seller",
-        "manufacturer",
-        "system",
-        "category",
-        "quantity_min",
-        "quantity_max",
-        "quantity_unit",
-        "quantity_estimated",
-        "quantity_delivered",
-        "quantity_delivered_estimated",
-        "order_year",
-        "order_year_estimated",
-        "delivery_years",
-        "condition",
-        "status",
-        "value_amount",
-        "value_currency",
-        "announced_on",
-        "notes",
-        "sources",
-        "external_id",
-    }
-)
+IMPORT_ONLY = frozenset(IMPORT_ONLY_FIELDS)
+READ_ONLY = frozenset(READ_ONLY_FIELDS) - IMPORT_ONLY
+FIELDS = frozenset(WRITABLE_FIELDS)
 SOURCE_COLUMNS = ("url", "title", "published_on", "excerpt")
 INTEGERS = frozenset({"quantity_min", "quantity_max", "quantity_delivered", "order_year"})
 BOOLEANS = frozenset({"quantity_estimated", "quantity_delivered_estimated", "order_year_estimated"})

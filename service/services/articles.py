@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..exceptions import NotFound
 from ..extraction import Candidate, Extractor, load_gazetteer
+from ..fieldnames import WRITABLE_FIELDS
 from ..models import Article, Category, Procurement, Status, procurement_article
 from ..parties import parties
 from . import procurements
@@ -74,7 +75,7 @@ def record_data(
     if any(not f.get(name) for name in REQUIRED):
         return None
     excerpt = candidate.evidence[0]["text"][:2000] if candidate.evidence else None
-    data = {key: f[key] for key in procurements.WRITABLE_FIELDS if key in f}
+    data = {key: f[key] for key in WRITABLE_FIELDS if key in f}
     data.update(
         external_id=external_id,
         sources=[

@@ -17,36 +17,11 @@ from sqlalchemy import ColumnElement, Table, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..exceptions import InvalidQuery, NotFound
+from ..fieldnames import IMPORT_ONLY_FIELDS, WRITABLE_FIELDS
 from ..ids import uuid7
 from ..models import Category, PartyKind, Procurement, Status
 from ..parties import parties
 
-WRITABLE_FIELDS = (
-    "buyer",
-    "seller",
-    "manufacturer",
-    "system",
-    "category",
-    "quantity_min",
-    "quantity_max",
-    "quantity_unit",
-    "quantity_estimated",
-    "quantity_delivered",
-    "quantity_delivered_estimated",
-    "order_year",
-    "order_year_estimated",
-    "delivery_years",
-    "condition",
-    "status",
-    "value_amount",
-    "value_currency",
-    "announced_on",
-    "notes",
-    "sources",
-    "external_id",
-)
-IMPORT_ONLY_FIELDS = ("buyer_original", "seller_original")
-"""Set by imports (the spelling of the source file), kept by API writes."""
 _DEFAULTS: dict[str, Any] = {
     "sources": [],
     "delivery_years": [],

@@ -191,12 +191,22 @@ def test_import_dry_run_and_atomic_write_nothing(databases: Databases, tmp_path:
     with engine.connect() as connection:
         assert connection.execute(select(Procurement.__table__)).first() is None
     engine.dispose()
-    ok = _run(url, "import", "--atomic", str(DATA / "sipri_deliveries.csv"), "--format",
-              "sipri-deliveries", "--report", report)
+    ok = _run(
+        url,
+        "import",
+        "--atomic",
+        str(DATA / "sipri_deliveries.csv"),
+        "--format",
+        "sipri-deliveries",
+        "--report",
+        report,
+    )
     assert ok.exit_code == 1  # two rows of that file are rejected too
 
 
-def test_import_of_a_missing_or_unknown_file_fails_clearly(databases: Databases, tmp_path: Path) -> None:
+def test_import_of_a_missing_or_unknown_file_fails_clearly(
+    databases: Databases, tmp_path: Path
+) -> None:
     url = databases.create()
     odd = tmp_path / "odd.csv"
     odd.write_text("colour,size\nred,2\n")

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.models import Category, Procurement, Status
-
-
-@pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        with Session(bind=connection, join_transaction_mode="create_savepoint") as s:
-            yield s
-        transaction.rollback()
 
 
 def _row(**overrides: Any) -> Procurement:

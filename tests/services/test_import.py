@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import bulk
@@ -19,15 +18,6 @@ from service.models import Procurement
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
-@pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        with Session(bind=connection, join_transaction_mode="create_savepoint") as s:
-            yield s
-        transaction.rollback()
 
 
 def _import(session: Session, raw: bytes, fmt: str | None = None) -> bulk.Report:

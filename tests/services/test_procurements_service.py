@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from service.models import Category, Status
 from service.services import procurements
 from service.services.procurements import ListQuery
-
-
-@pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        with Session(bind=connection, join_transaction_mode="create_savepoint") as s:
-            yield s
-        transaction.rollback()
 
 
 def _data(**overrides: Any) -> dict[str, Any]:
