@@ -59,6 +59,65 @@ def prose() -> str:
     return (text * (MIB // len(text) + 1))[:MIB]
 
 
+def distinct_deals(size: int) -> str:
+    """News-like text where every sentence reports a different deal (no repetition)."""
+    import random
+
+    rng = random.Random(7)
+    buyers = [
+        "Poland",
+        "Norway",
+        "Japan",
+        "Brazil",
+        "India",
+        "Estonia",
+        "Greece",
+        "Chile",
+        "Canada",
+        "Egypt",
+        "Spain",
+        "Finland",
+        "Romania",
+        "Taiwan",
+        "Morocco",
+        "Peru",
+    ]
+    systems = [
+        "F-35A",
+        "K9 Thunder",
+        "HIMARS",
+        "Patriot",
+        "Leopard 2A8",
+        "CV90",
+        "NASAMS",
+        "Rafale",
+        "Bayraktar TB2",
+        "CAESAR",
+        "Javelin",
+        "AH-64 Apache",
+        "MQ-9B",
+    ]
+    verbs = [
+        "signed a contract for",
+        "ordered",
+        "plans to buy",
+        "received the first of",
+        "agreed a letter of intent on",
+        "cancelled its order for",
+    ]
+    out, total, n = [], 0, 0
+    while total < size:
+        n += 1
+        line = (
+            f"{rng.choice(buyers)} {rng.choice(verbs)} {rng.randint(2, 400)} "
+            f"{rng.choice(systems)} units worth ${rng.randint(10, 9000)} million in "
+            f"{rng.randint(1990, 2024)}, officials said in statement number {n}."
+        )
+        out.append(line)
+        total += len(line) + 1
+    return "Deals\n" + " ".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -91,7 +150,8 @@ def main() -> None:
         "prose with articles": "\n".join(
             text[i * 20_000 : (i + 1) * 20_000] + "\n" + seeds[i % len(seeds)] for i in range(60)
         )[:MIB],
-        "news dense with deals": (news * (MIB // len(news) + 1))[:MIB],
+        "news dense with deals (the seed articles repeated)": (news * (MIB // len(news) + 1))[:MIB],
+        "distinct deal sentences, no repetition": distinct_deals(MIB)[:MIB],
         "one phrase repeated": ("signed a contract for " * (MIB // 20))[:MIB],
         "designations repeated": ("F-16 " * (MIB // 4))[:MIB],
     }

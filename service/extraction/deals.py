@@ -12,6 +12,7 @@ names no system lifts the deals of its article to that stage.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +26,7 @@ from .numbers import (
     unit_category,
 )
 from .parties import find_buyer, find_seller, passive_buyers
-from .text import article_mentions, find_mentions, sentence_mentions
+from .text import find_mentions
 from .trie import trie_regex
 from .types import Cue, Event, Mention, Money, Quantity, Sentence, status_rank
 
@@ -612,18 +613,24 @@ def _top_status(deal: Deal) -> str | None:
 
 
 def assemble(
-    text: str,
     sentences: list[Sentence],
     gazetteer: Gazetteer,
     published_year: int | None = None,
 ) -> tuple[list[Deal], Assembler]:
     """Deals of an article (body first, then the headline joins them)."""
-    everything = article_mentions(text, gazetteer)
     facts = []
-    cursor = 0
+    # A sentence repeated in an article (boilerplate, a table, adversarial input) is
+    # analysed once: its facts depend on its text alone.
+    seen: dict[tuple[str, int], Facts] = {}
     for sentence in sentences:
-        mentions, cursor = sentence_mentions(sentence, everything, cursor)
-        facts.append(sentence_facts(sentence, gazetteer, mentions))
+        key = (sentence.text, sentence.body_start)
+        known = seen.get(key)
+        if known is None:
+            current = sentence_facts(sentence, gazetteer)
+            seen[key] = current
+        else:
+            current = dataclasses.replace(known, sentence=sentence)
+        facts.append(current)
     assembler = Assembler(gazetteer, facts)
     years = [int(y) for f in facts for y in _YEAR.findall(f.body)]
     assembler.reference_year = published_year or (max(years) if years else None)

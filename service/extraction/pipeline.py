@@ -28,7 +28,7 @@ class Extractor:
         """Candidates in the order their deals first appear in the article."""
         sentences = split_sentences(text)
         deals, assembler = assemble(
-            text, sentences, self.gazetteer, published_on.year if published_on else None
+            sentences, self.gazetteer, published_on.year if published_on else None
         )
         candidates = [build(d, assembler, self.gazetteer, published_on) for d in deals]
         return sorted(candidates, key=lambda c: c.evidence[0]["start"] if c.evidence else 0)
