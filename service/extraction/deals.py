@@ -95,6 +95,8 @@ def clause_of(text: str, position: int) -> tuple[int, int]:
 
 
 _MAX_SYSTEMS = 8  # distinct systems one sentence can report deals for
+_ADD_ON = re.compile(r"(?i)\b(?:more|additional|further|extra|another)\b")
+_EARLIER = re.compile(r"(?i)\b(?:first|initial|original|earlier|older|previous)\b")
 _LOOKBACK = 40  # sentences: how far "the deal" or an unnamed approval can refer
 
 # Unit nouns -> categories of equipment they can count.
@@ -370,7 +372,7 @@ class Assembler:
             if totals
             else next((q for q in f.quantities if q.rule != "quantity:vague"), None)
         )
-        if anaphor or (quantity is not None and f.status):
+        if anaphor or quantity is not None:
             kind = _unit_kind(anaphor.group(1)) if anaphor else _unit_kind(quantity.unit or "")  # type: ignore[union-attr]
             return [self._event(f, None, False, quantity=quantity, category_hint=kind)]
         if deal_word:
@@ -555,8 +557,13 @@ class Assembler:
         extra: list[Deal] = []
         staged = {e.sentence.index for e in deal.events if e.status}
         earlier: list[Event] = []
+        add_on = any(
+            e.quantity is not None and _ADD_ON.search(e.quantity.text) for e in deal.events
+        )
         for event in deal.events:
-            if not event.anchored or event.cue is None or event.cue.status != "contracted":
+            if event.cue is None or event.cue.status != "contracted":
+                continue
+            if not event.anchored and not (add_on and _EARLIER.search(event.sentence.text)):
                 continue
             if event.quantity is None:
                 continue  # "the CAESAR contract signed in 2017": this deal's own history
@@ -567,7 +574,11 @@ class Assembler:
         if earlier:
             moved = {id(e) for e in earlier}
             deal.events = [e for e in deal.events if id(e) not in moved]
-            extra.extend(Deal(buyer=deal.buyer, system=deal.system, events=[e]) for e in earlier)
+            # "the 11 older Gripen C/D jets it bought in 2008": the earlier batch keeps
+            # the designation its own sentence gives.
+            extra.extend(
+                Deal(buyer=deal.buyer, system=e.system or deal.system, events=[e]) for e in earlier
+            )
 
         def counted(e: Event) -> bool:
             return e.quantity is not None and e.quantity.rule != "quantity:vague"
