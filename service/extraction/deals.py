@@ -555,14 +555,22 @@ class Assembler:
         """
         facts = self.facts_by_index
         extra: list[Deal] = []
-        staged = {e.sentence.index for e in deal.events if e.status}
+        # The news the earlier purchase stands beside: a stage of the named system in
+        # another body sentence (a headline repeats the story; "the original contract"
+        # refers back to the same deal).
+        staged = {
+            e.sentence.index
+            for e in deal.events
+            if e.status and e.anchored and not e.sentence.headline
+        }
         earlier: list[Event] = []
         add_on = any(
             e.quantity is not None and _ADD_ON.search(e.quantity.text) for e in deal.events
         )
         for event in deal.events:
-            if event.cue is None or event.cue.status != "contracted":
-                continue
+            facts_of = facts[event.sentence.index]
+            if not any(c.status == "contracted" for c in facts_of.cues):
+                continue  # an earlier purchase says it was ordered or bought
             if not event.anchored and not (add_on and _EARLIER.search(event.sentence.text)):
                 continue
             if event.quantity is None:

@@ -109,7 +109,7 @@ _VAGUE = re.compile(
 _TOTAL = re.compile(
     r"(?i)(?:\b(?:batch|tranche|shipment|instalment|installment|part|portion)s? of "
     r"(?:the |an order (?:for|of) )?"
-    rf"(?P<a>{_NUM})\b|(?<![\w/.-]){_NUM} of (?:the|its|their) (?P<b>{_NUM})\b)"
+    rf"(?P<a>{_NUM})\b|(?<![\w/.-]){_NUM} of (?:the |its |their )?(?P<b>{_NUM})\b(?! of))"
 )
 _PARTIAL_BEFORE = re.compile(
     r"(?i)\b(?:first|second|third|another|latest|next|further|final|last|initial)\s+(?:[\w-]+\s+)?$"

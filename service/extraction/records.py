@@ -34,7 +34,11 @@ def _quantity(deal: Deal) -> Event | None:
         e
         for e in deal.events
         if e.quantity is not None
-        and not (e.status == "delivering" and is_partial(e.sentence.text, e.quantity))
+        and not (
+            e.status == "delivering"
+            and e.quantity.rule != "quantity:total"
+            and is_partial(e.sentence.text, e.quantity)
+        )
     ]
     staged = [e for e in with_quantity if e.status]
     # The most advanced stage that states a count; counts from sentences without a

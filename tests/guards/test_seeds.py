@@ -35,7 +35,7 @@ def test_there_are_at_least_thirty_articles_with_metadata() -> None:
         for r in json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))["records"]
         if "known_limit" in r
     ]
-    assert len(limits) <= 5, "known limits are exceptions, not a way to pass tests"
+    assert len(limits) <= len(ARTICLES) // 8, "known limits are exceptions, not a way to pass"
     for path in ARTICLES:
         meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         assert meta["title"]
