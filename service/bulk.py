@@ -37,8 +37,6 @@ class Report:
     format: str | None = None
     counts: Counter[str] = field(default_factory=Counter)
     rejected: list[dict[str, Any]] = field(default_factory=list)
-    outcomes: list[tuple[str, str | None, str]] = field(default_factory=list)
-    """(id, external_id, outcome) of written rows, when asked for."""
 
     @property
     def rejected_count(self) -> int:
@@ -88,7 +86,6 @@ def run(
     report: Report,
     *,
     progress: Callable[[int], None] | None = None,
-    keep_outcomes: bool = False,
 ) -> Report:
     """Validate and write `rows`; rejected rows go to `report.rejected`. Never commits.
 
@@ -114,13 +111,13 @@ def run(
                 pool = pool or _validator_pool()
                 future = pool.submit(_check, pending, stored)
             if waiting is not None:
-                _store(session, waiting[0].result(), report, keep_outcomes)
+                _store(session, waiting[0].result(), report)
                 if progress is not None:
                     progress(waiting[1])
             done += len(batch)
             waiting = (future, done)
         if waiting is not None:
-            _store(session, waiting[0].result(), report, keep_outcomes)
+            _store(session, waiting[0].result(), report)
             if progress is not None:
                 progress(waiting[1])
     finally:
@@ -206,45 +203,14 @@ def _check(
     return checked
 
 
-def _store(session: Session, checked: _Checked, report: Report, keep_outcomes: bool) -> None:
+def _store(session: Session, checked: _Checked, report: Report) -> None:
     for row, errors in checked.rejected:
         _reject(report, row, errors)
     report.counts["unchanged"] += len(checked.unchanged)
-    if keep_outcomes:
-        report.outcomes.extend(("", d["external_id"], "unchanged") for d in checked.unchanged)
     outcomes = procurements.bulk_upsert(session, checked.valid)
     refresh: dict[str, str] = {}
-    for (data, digest), (record_id, outcome) in zip(checked.valid, outcomes, strict=True):
+    for (data, digest), (_, outcome) in zip(checked.valid, outcomes, strict=True):
         report.counts[outcome] += 1
         if outcome == "unchanged":
             refresh[str(data["external_id"])] = digest
-        if keep_outcomes:
-            report.outcomes.append((str(record_id), data.get("external_id"), outcome))
     procurements.touch_import_hashes(session, refresh)
-
-
-def validate_batch(
-    items: list[Any],
-) -> tuple[list[tuple[dict[str, Any], str | None]], dict[str, Any]]:
-    """Validate the items of a batch request: (valid items, errors by index)."""
-    schema = ProcurementWriteSchema()
-    valid: list[tuple[dict[str, Any], str | None]] = []
-    errors: dict[str, Any] = {}
-    seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            errors[str(index)] = {"body": ["Not a JSON object."]}
-            continue
-        try:
-            data = schema.load(item)
-        except ma.ValidationError as error:
-            errors[str(index)] = error.messages
-            continue
-        key = data.get("external_id")
-        if key:
-            if key in seen:
-                errors[str(index)] = {"external_id": [f"Duplicate of item {seen[key]}."]}
-                continue
-            seen[key] = index
-        valid.append((data, None))
-    return valid, errors
