@@ -68,9 +68,6 @@ class Gazetteer:
             found |= self.trigger_prefixes[word]
         return found
 
-    any_cue: re.Pattern[str] = re.compile(r"(?!)")
-    """All status cues in one pattern, most advanced status first, one named group each
-    (group `c<i>` is status_cues[i]): one pass over a sentence finds every cue."""
     any_undecided: re.Pattern[str] = re.compile(r"(?!)")
     guards: re.Pattern[str] = re.compile(r"(?!)")
     guards_exempt: frozenset[str] = frozenset()
@@ -78,19 +75,12 @@ class Gazetteer:
     distractor_triggers: dict[str, re.Pattern[str]] = field(default_factory=dict)
     """Per distractor kind: its trigger words; a sentence without one is not searched."""
     training: list[str] = field(default_factory=list)
-    max_words: int = 1
-    first_words: dict[str, int] = field(default_factory=dict)
-    """first word of a term (exact and case-folded) -> most words of a term starting with it"""
 
     def add(self, spelling: str, kind: str, name: str, source: str) -> None:
         spelling = spelling.strip()
         if not spelling:
             return
         self.terms.setdefault(spelling, (kind, name, source))
-        words = spelling.split()
-        self.max_words = max(self.max_words, len(words))
-        for first in {words[0], words[0].casefold()}:
-            self.first_words[first] = max(self.first_words.get(first, 0), len(words))
         # Case-insensitive only for designations ("f-35a", "mq-9b"): plain words in
         # lower case ("light combat aircraft") are descriptions, not names.
         if len(spelling) >= 4 and any(ch.isdigit() for ch in spelling):
@@ -109,13 +99,6 @@ class Gazetteer:
         self.folded_matcher = re.compile(
             edge_before + "(?:" + trie_regex(self.folded) + ")" + edge_after, re.IGNORECASE
         )
-
-    def span(self, word: str) -> int:
-        """How many words a term starting with `word` can have (0: none starts with it)."""
-        found = self.first_words.get(word) or self.first_words.get(word.casefold(), 0)
-        if not found and word.endswith("s"):
-            found = self.first_words.get(word[:-1], 0)
-        return found
 
 
 def literal_words(pattern: str) -> tuple[str, ...]:
@@ -190,9 +173,6 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
     g.trigger_prefixes = {w: frozenset(v for v in words if w.startswith(v)) for w in words}
     g.cues_by_trigger = {w: tuple(i for i, t in enumerate(g.cue_triggers) if w in t) for w in words}
     g.cues_always = tuple(i for i, t in enumerate(g.cue_triggers) if not t)
-    g.any_cue = re.compile(
-        "|".join(f"(?P<c{i}>{p})" for i, (_, _, p) in enumerate(g.status_cues)), re.IGNORECASE
-    )
     g.guards = re.compile("|".join(f"(?:{p})" for p in cues["guards_before"]), re.IGNORECASE)
     g.guards_exempt = frozenset(cues.get("guards_exempt", []))
     for kind, patterns in cues["distractors"].items():

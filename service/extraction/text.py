@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .gazetteer import Gazetteer
-from .types import Mention, Sentence, Token
+from .types import Mention, Sentence
 
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt cmdr adm vice rear sgt st no nos fig jan feb mar
@@ -18,9 +18,7 @@ _DATELINE = re.compile(
     r"(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?"
     r"|[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{2,},\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})\s*[-–—]+\s+"
 )
-_TOKEN = re.compile(r"\S+")
 _LEAD = "\"“‘'([{«"
-_TRAIL = "\"”’'.,;:!?)]}»"
 
 
 MAX_SENTENCE = 1000
@@ -86,23 +84,6 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
-def tokens(sentence: Sentence) -> list[Token]:
-    """Whitespace tokens with surrounding punctuation and possessives removed."""
-    result: list[Token] = []
-    for match in _TOKEN.finditer(sentence.text):
-        word, start = match.group(), match.start()
-        while word and word[0] in _LEAD:
-            word, start = word[1:], start + 1
-        while word and word[-1] in _TRAIL:
-            word = word[:-1]
-        for suffix in ("'s", "’s"):
-            if word.endswith(suffix):
-                word = word[: -len(suffix)]
-        if word:
-            result.append(Token(word, start, start + len(word)))
-    return result
-
-
 def _lookup(gazetteer: Gazetteer, text: str) -> tuple[str, str, str] | None:
     for suffix in ("'s", "’s"):
         if text.endswith(suffix):
@@ -150,37 +131,6 @@ def article_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
             result.append(mention)
             last_end = mention.end
     return result
-
-
-def sentence_mentions(
-    sentence: Sentence, mentions: list[Mention], cursor: int
-) -> tuple[list[Mention], int]:
-    """The article's mentions inside one sentence, with offsets made relative to it.
-
-    `cursor` walks the sorted mention list so that all sentences take linear time.
-    The dateline ("PRAGUE - ") is skipped: a city there is where the report was
-    filed, not a party to the deal.
-    """
-    while cursor < len(mentions) and mentions[cursor].start < sentence.start:
-        cursor += 1
-    inside: list[Mention] = []
-    body = sentence.start + sentence.body_start
-    i = cursor
-    while i < len(mentions) and mentions[i].start < sentence.end:
-        m = mentions[i]
-        if m.end <= sentence.end and m.start >= body:
-            inside.append(
-                Mention(
-                    m.kind,
-                    m.name,
-                    m.text,
-                    m.start - sentence.start,
-                    m.end - sentence.start,
-                    m.source,
-                )
-            )
-        i += 1
-    return inside, i
 
 
 def find_mentions(sentence: Sentence, gazetteer: Gazetteer) -> list[Mention]:

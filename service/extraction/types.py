@@ -30,14 +30,6 @@ class Sentence:
     """Offset inside `text` where the body starts (after a dateline such as "PRAGUE - ")."""
 
 
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
-    """Offsets inside the sentence text."""
-
-
 class Mention(NamedTuple):
     """A gazetteer hit: kind is country, company or system; `name` is canonical."""
 
