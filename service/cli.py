@@ -313,12 +313,23 @@ def extract(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
             else:
                 click.echo(f"{path}: cannot read: {reason}", err=True)
             continue
-        candidates = articles.extract(text, gazetteer, _published_on(path))
+        result = articles.run(text, gazetteer, _published_on(path))
         if fmt == "json":
-            records = [c.as_dict() for c in candidates]
-            click.echo(json.dumps({"file": str(path), "records": records}, ensure_ascii=False))
+            line: dict[str, Any] = {
+                "file": str(path),
+                "records": [c.as_dict() for c in result.records],
+            }
+            if result.truncated_at is not None:
+                line["truncated_at"] = result.truncated_at
+            click.echo(json.dumps(line, ensure_ascii=False))
         else:
-            click.echo(_table(path, candidates))
+            click.echo(_table(path, result.records))
+            if result.truncated_at is not None:
+                click.echo(
+                    f"  analysis stopped at offset {result.truncated_at} (work budget); "
+                    "split the file to analyse the rest",
+                    err=True,
+                )
     if failed:
         ctx.exit(1)
 

@@ -539,6 +539,15 @@ class CandidateSchema(ma.Schema):
 
 class ExtractResultSchema(ma.Schema):
     records = fields.List(fields.Nested(CandidateSchema), required=True)
+    truncated_at = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Null when the whole article was analysed. Otherwise the offset of "
+            "the first sentence left unanalysed: an article gets the full analysis for at most "
+            "250 sentences that may report a deal (send longer reports in parts)."
+        },
+    )
 
 
 class StoredRecordSchema(ma.Schema):
@@ -570,6 +579,15 @@ class ArticleStoredSchema(ma.Schema):
         fields.Dict(),
         required=True,
         metadata={"description": "Candidates not stored, with the required fields they lack."},
+    )
+    truncated_at = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Null when the whole article was analysed. Otherwise the offset of "
+            "the first sentence left unanalysed: an article gets the full analysis for at most "
+            "250 sentences that may report a deal (send longer reports in parts)."
+        },
     )
 
 

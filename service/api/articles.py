@@ -46,8 +46,11 @@ class Extract(MethodView):
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Propose the records an article reports; nothing is stored."""
-        candidates = articles.extract(data["text"], _gazetteer(), data.get("published_on"))
-        return {"records": [c.as_dict() for c in candidates]}
+        result = articles.run(data["text"], _gazetteer(), data.get("published_on"))
+        return {
+            "records": [c.as_dict() for c in result.records],
+            "truncated_at": result.truncated_at,
+        }
 
 
 @blp.route("")
@@ -71,6 +74,7 @@ class Articles(MethodView):
             "created": result.created,
             "records": [vars(r) for r in result.records],
             "skipped": result.skipped,
+            "truncated_at": result.truncated_at,
         }
         location = flask.url_for(".Article", article_id=result.article.id)
         return body, 201, {"Location": location}

@@ -7,6 +7,6 @@ for candidate in Extractor(gazetteer).extract(text):
 
 from .gazetteer import Gazetteer, load_gazetteer
 from .pipeline import Extractor
-from .types import Candidate
+from .types import Candidate, Extraction
 
-__all__ = ["Candidate", "Extractor", "Gazetteer", "load_gazetteer"]
+__all__ = ["Candidate", "Extraction", "Extractor", "Gazetteer", "load_gazetteer"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .casing import lowered
 from .gazetteer import Gazetteer
 from .types import Cue, status_rank
 
@@ -18,8 +19,9 @@ _CLAUSE_SPLIT = re.compile(
 )  # words before a cue in which a negation or condition cancels it
 
 
-def _guarded(gazetteer: Gazetteer, text: str, match: re.Match[str]) -> bool:
-    before = text[max(0, match.start() - 120) : match.start()]
+def _guarded(gazetteer: Gazetteer, low: str, match: re.Match[str]) -> bool:
+    """`low`: the sentence in lower case; `match`: a cue found in it."""
+    before = low[max(0, match.start() - 120) : match.start()]
     clause = _CLAUSE_SPLIT.split(before)[-1]
     window = " ".join(clause.split()[-_GUARD_WINDOW:])
     return bool(gazetteer.guards.search(window) or gazetteer.guards.search(match.group()))
@@ -29,19 +31,21 @@ def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
     """Status cues of a sentence that are not negated, future or conditional."""
     cues: list[Cue] = []
     undecided: bool | None = None
-    for index in gazetteer.candidate_cues(text.lower()):
+    low = lowered(text)
+    for index in gazetteer.candidate_cues(low):
         status, pattern, source = gazetteer.status_cues[index]
-        for count, match in enumerate(pattern.finditer(text)):
+        for count, match in enumerate(pattern.finditer(low)):
             if count == _MAX_MATCHES:
                 break  # a sentence repeating a phrase says no more for it
-            if status not in gazetteer.guards_exempt and _guarded(gazetteer, text, match):
+            if status not in gazetteer.guards_exempt and _guarded(gazetteer, low, match):
                 continue
+            start, end = match.span()
             if status == "announced" and not _SELECTION.search(match.group()):
                 if undecided is None:
-                    undecided = bool(gazetteer.any_undecided.search(text))
+                    undecided = bool(gazetteer.any_undecided.search(low))
                 if undecided:
                     continue  # talks, bids and offers without a chosen supplier
-            cues.append(Cue(status, match.group(), match.start(), match.end(), source))
+            cues.append(Cue(status, text[start:end], start, end, source))
     # "a framework agreement that X and Y concluded" is an umbrella, not a contract.
     intents = [c for c in cues if c.status == "intent"]
     return [
@@ -65,13 +69,13 @@ def distractor(text: str, gazetteer: Gazetteer, cue: Cue | None) -> str | None:
     only do when the sentence's status cue is part of them (or there is none):
     "has 60 on order, and can turn out 20 a year" still reports the order.
     """
-    lowered = text.lower()
+    low = lowered(text)
     for kind in ("donation", "production", "industrial"):
         triggers = gazetteer.distractor_triggers.get(kind)
-        if triggers is not None and not triggers.search(lowered):
+        if triggers is not None and not triggers.search(low):
             continue
         for pattern in gazetteer.distractors.get(kind, []):
-            match = pattern.search(text)
+            match = pattern.search(low)
             if match is None:
                 continue
             if kind == "donation":

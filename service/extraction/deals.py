@@ -12,10 +12,13 @@ names no system lifts the deals of its article to that stage.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass, field
 
+from .casing import compile_lower, lowered
 from .cues import distractor, find_cues, strongest, trained_on
 from .gazetteer import Gazetteer
 from .numbers import (
@@ -163,7 +166,7 @@ class Facts:
 
 # Stems of the words without which a sentence cannot report a deal (as a trie: one
 # cheap pass, where an alternation would try every word at every position).
-_RELEVANT = re.compile(
+_RELEVANT = compile_lower(
     r"(?i)\b(?:"
     + trie_regex(
         [w.lower() for w in _DEAL_WORDS.split("|")]
@@ -178,15 +181,40 @@ _RELEVANT = re.compile(
 )
 
 
+ANALYSED_SENTENCES = 250
+"""Work budget of one article: at most this many sentences that may report a deal get
+the full analysis (prose and repeated sentences cost next to nothing and do not count).
+A news article has a few dozen; the budget bounds the time any input can take (a
+1 MiB wall of deal sentences would otherwise take seconds). Where it runs out, the
+extraction reports the offset it stopped at (`Extraction.truncated_at`)."""
+
+
+_REPEATS = 3
+"""Occurrences of one sentence in an article that count (boilerplate, adversarial input)."""
+
+
+def may_report_deal(sentence: Sentence, mentions: list[Mention]) -> bool:
+    """A system is named, or a deal, equipment or approval word is used."""
+    return any(m.kind == "system" for m in mentions) or bool(
+        _RELEVANT.search(lowered(sentence.text))
+    )
+
+
 def sentence_facts(
-    sentence: Sentence, gazetteer: Gazetteer, mentions: list[Mention] | None = None
+    sentence: Sentence,
+    gazetteer: Gazetteer,
+    mentions: list[Mention] | None = None,
+    relevant: bool | None = None,
 ) -> Facts:
     """Stages 3 and 4 for one sentence, skipped for sentences that cannot report a deal
-    (no system named, no deal, equipment or approval word): they cost a single search."""
+    (no system named, no deal, equipment or approval word): they cost a single search.
+    `relevant` is may_report_deal's answer when the caller knows it."""
     if mentions is None:
         mentions = find_mentions(sentence, gazetteer)
     text = sentence.text
-    if not any(m.kind == "system" for m in mentions) and not _RELEVANT.search(text):
+    if relevant is None:
+        relevant = may_report_deal(sentence, mentions)
+    if not relevant:
         return Facts(sentence, mentions, [], [], None, [], None)
     countries = tuple(m.name for m in mentions if m.kind == "country")
     cues = find_cues(text, gazetteer)
@@ -220,12 +248,14 @@ class Deal:
 class Assembler:
     """Builds deals from the facts of an article's sentences, in reading order."""
 
-    def __init__(self, gazetteer: Gazetteer, facts: list[Facts]) -> None:
+    def __init__(self, gazetteer: Gazetteer, facts: list[Facts], fms: bool | None = None) -> None:
         self.g = gazetteer
         self.facts = facts
         self.deals: list[Deal] = []
         self.unanchored: list[Event] = []
-        self.fms = any(_FMS.search(f.body) for f in facts)
+        # A US foreign military sale anywhere in the article (assemble reads every
+        # sentence for it, kept or not).
+        self.fms = any(_FMS.search(f.body) for f in facts) if fms is None else fms
         self.primary_buyer: str | None = None
         self.article_companies = {m.name: m for f in facts for m in f.companies()}
         self.system_mentions = [(f.sentence.index, m) for f in facts for m in f.systems()]
@@ -635,23 +665,61 @@ def assemble(
     sentences: list[Sentence],
     gazetteer: Gazetteer,
     published_year: int | None = None,
-) -> tuple[list[Deal], Assembler]:
-    """Deals of an article (body first, then the headline joins them)."""
+    budget: int = ANALYSED_SENTENCES,
+) -> tuple[list[Deal], Assembler, int | None]:
+    """Deals of an article (body first, then the headline joins them), and the offset
+    where analysis stopped when the work budget ran out (else None)."""
     facts = []
+    truncated_at: int | None = None
+    analysed = 0
     # A sentence repeated in an article (boilerplate, a table, adversarial input) is
-    # analysed once: its facts depend on its text alone.
+    # analysed once: its facts depend on its text alone. Past its third occurrence it
+    # says nothing new and is passed over.
     seen: dict[tuple[str, int], Facts] = {}
-    for sentence in sentences:
+    occurrences: dict[tuple[str, int], int] = {}
+    # The deal words are found in one pass over the whole text (sentences joined by
+    # line breaks, which no word spans), then looked up per sentence.
+    whole = "\n".join(s.text for s in sentences)
+    starts = list(itertools.accumulate((len(s.text) + 1 for s in sentences), initial=0))
+    words = [m.start() for m in _RELEVANT.finditer(lowered(whole))]
+    read = len(sentences)
+    for number, sentence in enumerate(sentences):
         key = (sentence.text, sentence.body_start)
         known = seen.get(key)
         if known is None:
-            current = sentence_facts(sentence, gazetteer)
+            mentions = find_mentions(sentence, gazetteer)
+            at = bisect.bisect_left(words, starts[number])
+            relevant = any(m.kind == "system" for m in mentions) or (
+                at < len(words) and words[at] < starts[number + 1]
+            )
+            if relevant:
+                if analysed == budget:
+                    truncated_at, read = sentence.start, number
+                    break
+                analysed += 1
+            current = sentence_facts(sentence, gazetteer, mentions, relevant)
             seen[key] = current
         else:
-            current = dataclasses.replace(known, sentence=sentence)
-        facts.append(current)
-    assembler = Assembler(gazetteer, facts)
-    years = [int(y) for f in facts for y in _YEAR.findall(f.body)]
+            occurrences[key] = occurrences.get(key, 1) + 1
+            if occurrences[key] > _REPEATS:
+                continue
+            current = known
+        # Most sentences of long prose name no system, use no deal word and name no
+        # company: nothing later can take anything from them, so they are not kept.
+        if (
+            current.mentions
+            or current.cues
+            or current.quantities
+            or current.money
+            or sentence.headline
+        ):
+            if current.sentence is not sentence:
+                current = dataclasses.replace(current, sentence=sentence)
+            facts.append(current)
+    # Whole-article facts read every sentence, kept or not (one pass over the text).
+    whole = whole[: starts[read]]
+    assembler = Assembler(gazetteer, facts, fms=bool(_FMS.search(whole)))
+    years = [int(y) for y in _YEAR.findall(whole)]
     assembler.reference_year = published_year or (max(years) if years else None)
     for f in facts:
         if f.sentence.headline:
@@ -670,4 +738,4 @@ def assemble(
     for f in facts:
         if f.sentence.headline:
             assembler.add_headline(f)
-    return assembler.finish(), assembler
+    return assembler.finish(), assembler, truncated_at

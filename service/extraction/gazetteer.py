@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .casing import lower_pattern
 from .trie import trie_regex
 from .types import STATUS_ORDER
 
@@ -47,6 +48,8 @@ class Gazetteer:
     agencies: dict[str, str] = field(default_factory=dict)
     """agency spelling -> country (seller side in foreign military sales)"""
     status_cues: list[tuple[str, re.Pattern[str], str]] = field(default_factory=list)
+    """(status, pattern, source). This and the guard and distractor patterns are compiled
+    for lower-case text (see lower_pattern): search `lowered(text)`, not `text`."""
     cue_triggers: list[frozenset[str]] = field(default_factory=list)
     """Per cue: lower-case words one of which any match contains (cheap prefilter)."""
     trigger_matcher: re.Pattern[str] = re.compile(r"(?!)")
@@ -96,8 +99,10 @@ class Gazetteer:
         """Build the one-pass matchers over all spellings (after every add)."""
         edge_before, edge_after = r"(?<![\w/&-])", r"(?:s|['’]s)?(?![\w-])"
         self.matcher = re.compile(edge_before + "(?:" + trie_regex(self.terms) + ")" + edge_after)
+        # Over lowered(text): a lower-case pattern runs faster than re.IGNORECASE.
+        spellings = {spelling.lower() for spelling in self.folded}
         self.folded_matcher = re.compile(
-            edge_before + "(?:" + trie_regex(self.folded) + ")" + edge_after, re.IGNORECASE
+            edge_before + "(?:" + trie_regex(spellings) + ")" + lower_pattern(edge_after)
         )
 
 
@@ -164,7 +169,7 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
     cues = _read(folder, "cues.yaml")
     for status in ("cancelled", *reversed(STATUS_ORDER)):
         for pattern in cues["status"].get(status, []):
-            g.status_cues.append((status, re.compile(pattern, re.IGNORECASE), pattern))
+            g.status_cues.append((status, re.compile(lower_pattern(pattern)), pattern))
     g.cue_triggers = [frozenset(literal_words(p)) for _, _, p in g.status_cues]
     words = sorted(set().union(*g.cue_triggers))
     # At every position the longest trigger matches; the shorter ones it starts with
@@ -173,15 +178,15 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
     g.trigger_prefixes = {w: frozenset(v for v in words if w.startswith(v)) for w in words}
     g.cues_by_trigger = {w: tuple(i for i, t in enumerate(g.cue_triggers) if w in t) for w in words}
     g.cues_always = tuple(i for i, t in enumerate(g.cue_triggers) if not t)
-    g.guards = re.compile("|".join(f"(?:{p})" for p in cues["guards_before"]), re.IGNORECASE)
+    g.guards = re.compile("|".join(f"(?:{lower_pattern(p)})" for p in cues["guards_before"]))
     g.guards_exempt = frozenset(cues.get("guards_exempt", []))
     for kind, patterns in cues["distractors"].items():
         if kind == "training":
             g.training = list(patterns)
         else:
             # One pattern per kind: a sentence is searched once for each kind.
-            joined = "|".join(f"(?:{p})" for p in patterns)
-            g.distractors[kind] = [re.compile(joined, re.IGNORECASE)]
+            joined = "|".join(f"(?:{lower_pattern(p)})" for p in patterns)
+            g.distractors[kind] = [re.compile(joined)]
             triggers = [literal_words(p) for p in patterns]
             # Only when every pattern has a trigger word can the kind be skipped safely.
             if all(triggers):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .casing import compile_lower, lowered
 from .trie import trie_regex
 from .types import Money, Quantity
 
@@ -91,17 +92,17 @@ _BOUNDS = (
     rf"|(?P<approx>about|around|some|nearly|roughly|approximately|almost|close to) (?P<n2>{_NUM})"
     rf"|(?:all )?(?P<n>{_NUM}))"
 )
-_QUANTITY = re.compile(
+_QUANTITY = compile_lower(
     rf"(?i)(?<![\w/.-])(?P<phrase>{_BOUNDS}"
     r"(?: (?:more|additional|new|further|extra|of (?:its|the|their|his|her|these|those)))?"
     rf" {_MOD}{_UNIT_RE}\b)"
 )
-_BEFORE_MENTION = re.compile(
+_BEFORE_MENTION = compile_lower(
     rf"(?i)(?<![\w/.-])(?P<phrase>{_BOUNDS}"
     r"(?: (?:more|additional|new|further|extra|of (?:its|the|their|his|her|these|those)))?"
     r"(?: [\w/-]+){0,3} ?)$"
 )
-_VAGUE = re.compile(
+_VAGUE = compile_lower(
     r"(?i)\b(?P<phrase>(?:several|many|a few|hundreds|thousands|dozens|scores|an unspecified number"
     r"|an undisclosed number|a number|a batch|a small number|a large number)"
     r"(?: (?:hundred|thousand|dozen))?(?: of)? (?:[\w/-]+ ){0,4}?" + _UNIT_RE + r")\b"
@@ -173,7 +174,8 @@ def _usable(bounds: tuple[int | None, int | None, str] | None) -> bool:
 
 def quantity_before(text: str, start: int) -> Quantity | None:
     """A count standing right before a system name: "the first six TB2s", "14 Leopard 2A4"."""
-    match = _BEFORE_MENTION.search(text[max(0, start - 80) : start])
+    window = text[max(0, start - 80) : start]
+    match = _BEFORE_MENTION.search(lowered(window))
     if match is None:
         return None
     if _FLEET.search(
@@ -184,7 +186,7 @@ def quantity_before(text: str, start: int) -> Quantity | None:
     if not _usable(bounds) or bounds is None:
         return None
     offset = max(0, start - 80)
-    phrase = match.group("phrase").strip()
+    phrase = window[match.start("phrase") : match.end("phrase")].strip()
     return Quantity(
         bounds[0],
         bounds[1],
@@ -196,7 +198,7 @@ def quantity_before(text: str, start: int) -> Quantity | None:
     )
 
 
-_MAY_COUNT = re.compile(
+_MAY_COUNT = compile_lower(
     r"(?i)\d|\b(?:"
     + trie_regex(
         (
@@ -208,8 +210,8 @@ _MAY_COUNT = re.compile(
     )
     + ")"
 )
-_HAS_UNIT = re.compile(r"(?i)\b(?:" + trie_regex(_UNITS) + r")\b")
-_MAY_COST = re.compile(
+_HAS_UNIT = compile_lower(r"(?i)\b(?:" + trie_regex(_UNITS) + r")\b")
+_MAY_COST = compile_lower(
     r"(?i)[$€£¥₹₩]|zł|\b(?:"
     + trie_regex(
         (
@@ -225,11 +227,12 @@ _MAY_COST = re.compile(
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every counted amount in a sentence, with its bounds, phrase and unit noun."""
-    if not _MAY_COUNT.search(text) or not _HAS_UNIT.search(text):
+    low = lowered(text)
+    if not _MAY_COUNT.search(low) or not _HAS_UNIT.search(low):
         return []
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
-    for match in _QUANTITY.finditer(text):
+    for match in _QUANTITY.finditer(low):
         if _FLEET.search(text[max(0, match.start() - 30) : match.start()]):
             continue
         bounds = _bounds(match.groupdict())
@@ -239,23 +242,23 @@ def find_quantities(text: str) -> list[Quantity]:
             Quantity(
                 bounds[0],
                 bounds[1],
-                match.group("phrase"),
-                match.group("unit").lower(),
+                text[match.start("phrase") : match.end("phrase")],
+                match.group("unit"),
                 match.start(),
                 match.end(),
                 bounds[2],
             )
         )
         taken.append((match.start(), match.end()))
-    for match in _VAGUE.finditer(text):
+    for match in _VAGUE.finditer(low):
         if any(s <= match.start() < e for s, e in taken):
             continue
         found.append(
             Quantity(
                 None,
                 None,
-                match.group("phrase"),
-                match.group("unit").lower(),
+                text[match.start("phrase") : match.end("phrase")],
+                match.group("unit"),
                 match.start(),
                 match.end(),
                 "quantity:vague",
@@ -418,7 +421,7 @@ def _compile_money() -> re.Pattern[str]:
     first = rf"{_SYMBOL_RE}{_AMOUNT}{_SCALE_RE}"
     second = _AMOUNT.replace("amount", "amount2") + _SCALE_RE.replace("scale", "scale2")
     second += r"[ -]?(?:of )?" + _WORD_RE
-    return re.compile(rf"(?:{first}|{second})", re.IGNORECASE)
+    return compile_lower(rf"(?:{first}|{second})")
 
 
 _MONEY = _compile_money()
@@ -427,17 +430,18 @@ _KRONER = {"Denmark": "DKK", "Norway": "NOK", "Sweden": "SEK", "Iceland": "ISK"}
 
 def find_money(text: str, countries: tuple[str, ...] = ()) -> list[Money]:
     """Amounts with an ISO 4217 currency; "kroner"/"crowns" follow the countries named."""
-    if not _MAY_COST.search(text):
+    low = lowered(text)
+    if not _MAY_COST.search(low):
         return []
     found: list[Money] = []
-    for match in _MONEY.finditer(text):
+    for match in _MONEY.finditer(low):
         g = match.groupdict()
         raw_amount = g["amount"] or g["amount2"]
         scale = (g["scale"] or g["scale2"] or "").lower()
         if g["symbol"]:
             currency = _SYMBOLS.get(g["symbol"].strip().lower())
             if scale == "" and g["symbol"].strip().lower() in {"rs", "rs.", "₹"}:
-                tail = text[match.end() : match.end() + 8].lower()
+                tail = low[match.end() : match.end() + 8]
                 scale = "crore" if "crore" in tail else "lakh" if "lakh" in tail else ""
         else:
             word = g["word"].lower()
@@ -449,5 +453,6 @@ def find_money(text: str, countries: tuple[str, ...] = ()) -> list[Money]:
         if g["symbol"] and not scale and re.fullmatch(r"(?:19|20)\d\d", raw_amount):
             continue
         amount = float(raw_amount.replace(",", "")) * _SCALES.get(scale, 1)
-        found.append(Money(round(amount), currency, match.group(), match.start(), match.end()))
+        start, end = match.span()
+        found.append(Money(round(amount), currency, text[start:end], start, end))
     return found

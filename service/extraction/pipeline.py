@@ -15,7 +15,7 @@ from .deals import assemble
 from .gazetteer import Gazetteer
 from .records import build
 from .text import split_sentences
-from .types import Candidate
+from .types import Candidate, Extraction
 
 
 class Extractor:
@@ -24,11 +24,17 @@ class Extractor:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
 
-    def extract(self, text: str, published_on: date | None = None) -> list[Candidate]:
-        """Candidates in the order their deals first appear in the article."""
+    def run(self, text: str, published_on: date | None = None) -> Extraction:
+        """Candidates in the order their deals first appear in the article, and where
+        analysis stopped if the work budget (deals.ANALYSED_SENTENCES) ran out."""
         sentences = split_sentences(text)
-        deals, assembler = assemble(
+        deals, assembler, truncated_at = assemble(
             sentences, self.gazetteer, published_on.year if published_on else None
         )
         candidates = [build(d, assembler, self.gazetteer, published_on) for d in deals]
-        return sorted(candidates, key=lambda c: c.evidence[0]["start"] if c.evidence else 0)
+        candidates.sort(key=lambda c: c.evidence[0]["start"] if c.evidence else 0)
+        return Extraction(candidates, truncated_at)
+
+    def extract(self, text: str, published_on: date | None = None) -> list[Candidate]:
+        """Candidates in the order their deals first appear in the article."""
+        return self.run(text, published_on).records

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
+from .casing import lowered
 from .gazetteer import Gazetteer
 from .types import Mention, Sentence
 
@@ -18,6 +20,7 @@ _DATELINE = re.compile(
     r"(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?"
     r"|[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{2,},\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})\s*[-–—]+\s+"
 )
+_DIGIT = re.compile(r"\d")
 _LEAD = "\"“‘'([{«"
 
 
@@ -104,25 +107,29 @@ def article_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """
     found: dict[int, Mention] = {}
     memo: dict[str, tuple[tuple[str, str, str] | None, str]] = {}
-    for matcher in (gazetteer.matcher, gazetteer.folded_matcher):
-        for match in matcher.finditer(text):
-            raw = match.group()
-            if raw not in memo:
-                spelling = raw
-                for suffix in ("'s", "’s"):
-                    if spelling.endswith(suffix):
-                        spelling = spelling[: -len(suffix)]
-                memo[raw] = (_lookup(gazetteer, raw), spelling)
-            hit, spelling = memo[raw]
-            if hit is None:
-                continue
-            kind, name, source = hit
-            mention = Mention(
-                kind, name, spelling, match.start(), match.start() + len(spelling), source
-            )
-            current = found.get(match.start())
-            if current is None or current.end < mention.end:
-                found[match.start()] = mention
+    # Every case-folded spelling is a designation with a digit: no digit, no search.
+    matches = gazetteer.matcher.finditer(text)
+    if _DIGIT.search(text):
+        # The folded matcher runs over the lower-case text; offsets are the same.
+        matches = itertools.chain(matches, gazetteer.folded_matcher.finditer(lowered(text)))
+    for match in matches:
+        raw = text[match.start() : match.end()]
+        if raw not in memo:
+            spelling = raw
+            for suffix in ("'s", "’s"):
+                if spelling.endswith(suffix):
+                    spelling = spelling[: -len(suffix)]
+            memo[raw] = (_lookup(gazetteer, raw), spelling)
+        hit, spelling = memo[raw]
+        if hit is None:
+            continue
+        kind, name, source = hit
+        mention = Mention(
+            kind, name, spelling, match.start(), match.start() + len(spelling), source
+        )
+        current = found.get(match.start())
+        if current is None or current.end < mention.end:
+            found[match.start()] = mention
     result: list[Mention] = []
     last_end = -1
     for start in sorted(found):

@@ -96,6 +96,15 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Extraction:
+    """The candidates of an article, and where analysis stopped if it stopped early."""
+
+    records: list[Candidate]
+    truncated_at: int | None = None
+    """Offset of the first sentence left unanalysed (the work budget ran out), or None."""
+
+
+@dataclass(frozen=True)
 class Candidate:
     """One proposed record, with the evidence and the reasons behind each field."""
 

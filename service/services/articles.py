@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..exceptions import NotFound
-from ..extraction import Candidate, Extractor, load_gazetteer
+from ..extraction import Candidate, Extraction, Extractor, load_gazetteer
 from ..fieldnames import WRITABLE_FIELDS
 from ..models import Article, Category, Procurement, Status, procurement_article
 from ..parties import parties
@@ -43,6 +43,11 @@ def extractor(gazetteer_dir: Path) -> Extractor:
 def extract(text: str, gazetteer_dir: Path, published_on: date | None = None) -> list[Candidate]:
     """Candidate records of an article; nothing is stored."""
     return extractor(gazetteer_dir).extract(text, published_on)
+
+
+def run(text: str, gazetteer_dir: Path, published_on: date | None = None) -> Extraction:
+    """Candidate records of an article and where analysis stopped early, if it did."""
+    return extractor(gazetteer_dir).run(text, published_on)
 
 
 def content_hash(text: str) -> str:
@@ -112,6 +117,7 @@ class StoredArticle:
     created: bool
     records: list[StoredRecord]
     skipped: list[dict[str, Any]]
+    truncated_at: int | None = None
 
 
 def _link(session: Session, record: Procurement, article: Article) -> None:
@@ -151,7 +157,8 @@ def store(
     stored: list[StoredRecord] = []
     skipped: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for candidate in extract(text, gazetteer_dir, published_on):
+    extraction = run(text, gazetteer_dir, published_on)
+    for candidate in extraction.records:
         external_id = deal_key(prefix, candidate)
         # Two deals of one article with the same parties and system (an earlier batch,
         # a framework and its first contract) are told apart by their order.
@@ -167,7 +174,7 @@ def store(
         _link(session, record, article)
         stored.append(StoredRecord(str(record.id), external_id, outcome))
     session.flush()
-    return StoredArticle(article, created, stored, skipped)
+    return StoredArticle(article, created, stored, skipped, extraction.truncated_at)
 
 
 def get(session: Session, article_id: Any) -> tuple[Article, list[str]]:

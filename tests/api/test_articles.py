@@ -48,7 +48,7 @@ def test_extract_proposes_records_and_stores_nothing(client: FlaskClient) -> Non
 def test_text_without_a_deal_gives_an_empty_list(client: FlaskClient) -> None:
     response = client.post(f"{ARTICLES}/extract", json={"text": "Rain is expected in Oslo."})
     assert response.status_code == 200
-    assert response.get_json() == {"records": []}
+    assert response.get_json() == {"records": [], "truncated_at": None}
 
 
 def test_store_creates_records_linked_to_the_article(client: FlaskClient) -> None:
@@ -115,3 +115,12 @@ def test_body_that_is_not_utf8_json_is_400(client: FlaskClient, route: str) -> N
 
 def test_unknown_article_is_404(client: FlaskClient) -> None:
     assert_problem(client.get(f"{ARTICLES}/{uuid.uuid4()}"), 404)
+
+
+def test_extraction_says_where_a_very_long_text_stopped(client: FlaskClient) -> None:
+    sentence = "Chile signed a contract for {n} K9 Thunder howitzers in statement {n}. "
+    text = "News\n" + "".join(sentence.format(n=n) for n in range(2, 400))
+    body = client.post(f"{ARTICLES}/extract", json={"text": text}).get_json()
+    assert isinstance(body["truncated_at"], int)
+    assert text[body["truncated_at"] :].startswith("Chile signed a contract for")
+    assert body["records"]  # what was analysed is still proposed

@@ -101,6 +101,16 @@ def test_extract_prints_one_json_line_per_file_and_reports_unreadable_ones(
     assert lines[0]["records"][0]["quantity_max"] == 6
     assert "error" in lines[1] and "error" in lines[2]
     assert lines[3]["records"] == []
+    assert not any("truncated_at" in line for line in lines)  # only said when it happens
+
+
+def test_extract_says_where_a_very_long_file_stopped(tmp_path: Path) -> None:
+    long = tmp_path / "long.txt"
+    sentence = "Chile signed a contract for {n} K9 Thunder howitzers in statement {n}. "
+    text = "News\n" + "".join(sentence.format(n=n) for n in range(2, 400))
+    long.write_text(text, encoding="utf-8")
+    (line,) = CliRunner().invoke(cli, ["extract", str(long)]).output.splitlines()
+    assert text[json.loads(line)["truncated_at"] :].startswith("Chile signed a contract for")
 
 
 def test_extract_table_is_for_people(tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from service.extraction import Extractor
+from service.extraction.casing import lower_pattern, lowered
 from service.extraction.cues import find_cues, strongest
+from service.extraction.deals import ANALYSED_SENTENCES
 from service.extraction.numbers import find_money, find_quantities, parse_number, quantity_before
 from service.extraction.text import find_mentions, split_sentences
 from service.services.articles import extractor
@@ -262,3 +264,61 @@ def test_evidence_and_provenance_explain_each_record(ex: Extractor) -> None:
     assert candidate.provenance["system"] == "gazetteer:systems/Piorun"
     assert candidate.provenance["seller"].startswith("seller:maker-country")
     assert 0 < candidate.confidence <= 1
+
+
+# --- casing and work bounds -----------------------------------------------------------
+
+
+def test_lowered_keeps_every_offset() -> None:
+    text = "İzmir ordered 12 F-16 jets"  # "İ".lower() is two characters
+    low = lowered(text)
+    assert len(low) == len(text)
+    assert low[low.index("f-16") : low.index("f-16") + 4] == "f-16"
+    assert lowered("Poland ORDERED") == "poland ordered"
+
+
+def test_lower_pattern_keeps_escapes_and_group_names() -> None:
+    assert lower_pattern(r"(?i)\bLOI\b") == r"\bloi\b"
+    assert lower_pattern(r"(?P<Unit>A\W)(?P=Unit)") == r"(?P<Unit>a\W)(?P=Unit)"
+
+
+def test_quantity_and_money_keep_the_article_spelling() -> None:
+    (quantity,) = find_quantities("Greece Ordered SIX More Rafale Jets.")
+    assert (quantity.low, quantity.text, quantity.unit) == (6, "SIX More Rafale Jets", "jets")
+    (money,) = find_money("a deal WORTH EUR 33.3 Million")
+    assert (money.amount, money.currency, money.text) == (33_300_000, "EUR", "EUR 33.3 Million")
+
+
+def _deal_sentences(n: int) -> str:
+    buyers = ["Poland", "Norway", "Japan", "Brazil", "Estonia", "Greece", "Chile", "Canada"]
+    return "News\n" + " ".join(
+        f"{buyers[i % len(buyers)]} signed a contract for {i + 2} K9 Thunder howitzers "
+        f"in {1990 + i % 30}, officials said in statement number {i}."
+        for i in range(n)
+    )
+
+
+def test_work_budget_stops_early_and_says_where(ex: Extractor) -> None:
+    text = _deal_sentences(ANALYSED_SENTENCES + 20)
+    result = ex.run(text)
+    assert result.truncated_at is not None
+    first_left = text[result.truncated_at :].split(".")[0]
+    assert f"contract for {ANALYSED_SENTENCES + 2} K9" in first_left  # the 251st sentence
+    assert all(c.evidence[-1]["end"] <= result.truncated_at for c in result.records)
+    assert ex.run(_deal_sentences(10)).truncated_at is None
+
+
+def test_prose_and_repeats_do_not_use_up_the_budget(ex: Extractor) -> None:
+    prose = "Rain is expected in Oslo tomorrow. " * (ANALYSED_SENTENCES * 2)
+    deal = "Estonia signed a contract for 12 K9 Thunder howitzers. "
+    result = ex.run("News\n" + prose + deal * (ANALYSED_SENTENCES * 2))
+    assert result.truncated_at is None
+    assert [(c.fields["buyer"], c.fields["quantity_max"]) for c in result.records] == [
+        ("Estonia", 12)
+    ]
+
+
+def test_a_sentence_repeated_many_times_counts_as_three(ex: Extractor) -> None:
+    deal = "Estonia signed a contract for 12 K9 Thunder howitzers. "
+    many, three = ex.run("News\n" + deal * 50), ex.run("News\n" + deal * 3)
+    assert [c.as_dict() for c in many.records] == [c.as_dict() for c in three.records]
