@@ -25,6 +25,7 @@ from .numbers import (
     find_money,
     find_quantities,
     find_totals,
+    quantity_after,
     quantity_before,
     unit_category,
 )
@@ -78,6 +79,9 @@ _LINKED_COMPANY = re.compile(r"(?i)\b(?:from|with|by|to|and)\s+(?:the\s+)?(?:[\w
 
 _CLAUSE_BREAK = re.compile(
     r";|,\s+(?:after|before|while|but|although|whereas|when|since|as)\b|\s+(?:after|but|whereas)\s+"
+    # ", and is upgrading its F-16s", ", and later with the F-35": a verb or adverb after
+    # ", and" starts a clause of its own.
+    r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also)\b)"
 )
 _CONTRACTOR = re.compile(
     r"(?i)\b(?:principal|prime|main|lead) contractor "
@@ -96,6 +100,14 @@ def clause_of(text: str, position: int) -> tuple[int, int]:
             break
     return start, end
 
+
+_COUNTED = {
+    "missiles": {"missile"},
+    "launchers": {"artillery", ""},
+    "vehicles": {"drone", "aircraft"},
+}
+"""What a system's `counts` (systems.yaml) counts, as unit kinds, when a deal gives two
+counts ("168 launchers and some 1,680 missiles")."""
 
 _MAX_SYSTEMS = 8  # distinct systems one sentence can report deals for
 _ADD_ON = re.compile(r"(?i)\b(?:more|additional|further|extra|another)\b")
@@ -219,13 +231,16 @@ def sentence_facts(
     countries = tuple(m.name for m in mentions if m.kind == "country")
     cues = find_cues(text, gazetteer)
     cue = strongest(cues)
+    money = find_money(text, countries)
+    # Not counts: a designation's digits ("F-16"), an amount of money ("285 million euros").
     spans = [(m.start, m.end) for m in mentions if m.kind == "system"]
+    spans += [(m.start, m.end) for m in money]
     quantities = [q for q in find_quantities(text) if not any(s <= q.start < e for s, e in spans)]
     return Facts(
         sentence=sentence,
         mentions=mentions,
         quantities=quantities,
-        money=find_money(text, countries),
+        money=money,
         cue=cue,
         cues=cues,
         distractor=distractor(text, gazetteer, cue),
@@ -285,17 +300,15 @@ class Assembler:
                 return totals[0]  # "eight of the 36": the deal is 36
         system = self.g.systems[mention.name]
         before = quantity_before(f.body, mention.start)
+        if before is not None and any(m.start <= before.start < m.end for m in f.money):
+            before = None  # "worth 285 million euros for Spike missiles": money, not a count
         containing = [q for q in f.quantities if q.start <= mention.start < q.end + 1]
         # Split quantities ("263 missiles and 26 launch units"): the designation decides.
         same_name = [
             q for q in f.quantities if mention.text.split()[0] in q.text and q.start not in taken
         ]
         if system.counts and len(same_name) > 1:
-            wanted = {
-                "missiles": {"missile"},
-                "launchers": {"artillery", ""},
-                "vehicles": {"drone", "aircraft"},
-            }[system.counts]
+            wanted = _COUNTED[system.counts]
             for q in same_name:
                 if (_unit_kind(q.unit or "") or "") in wanted:
                     return q
@@ -303,12 +316,26 @@ class Assembler:
             return containing[0]
         if before is not None:
             return before
+        after = quantity_after(f.body, mention.end)
+        if after is not None:
+            return after
         for q in f.quantities:
             if q.start in taken or (q.rule == "quantity:vague" and q.start < mention.start - 60):
                 continue
             if compatible(_unit_kind(q.unit or ""), system.category):
                 return q
         return None
+
+    def _counted(self, system: str, f: Facts, chosen: Quantity | None) -> Quantity | None:
+        """Of a sentence's counts, the one the deal's system is counted in (split
+        quantities in a sentence that names no system: "168 launchers and 1,680 missiles")."""
+        counts = self.g.systems[system].counts
+        if chosen is None or counts is None or len(f.quantities) < 2:
+            return chosen
+        for q in f.quantities:
+            if q.rule != "quantity:vague" and (_unit_kind(q.unit or "") or "") in _COUNTED[counts]:
+                return q
+        return chosen
 
     def _event(
         self,
@@ -542,6 +569,7 @@ class Assembler:
                 if self.primary_buyer is None and event.status:
                     self.primary_buyer = deal.buyer
                 event.buyer, event.buyer_rule = deal.buyer, "buyer:deal"
+                event.quantity = self._counted(deal.system, f, event.quantity)
                 self._attach(deal, event)
                 continue
             if event.status == "contracted" and self.is_old_purchase(f):
@@ -599,8 +627,8 @@ class Assembler:
         )
         for event in deal.events:
             facts_of = facts[event.sentence.index]
-            if not any(c.status == "contracted" for c in facts_of.cues):
-                continue  # an earlier purchase says it was ordered or bought
+            if not any(c.status in {"contracted", "delivered"} for c in facts_of.cues):
+                continue  # an earlier purchase says it was ordered, bought or received
             if not event.anchored and not (add_on and _EARLIER.search(event.sentence.text)):
                 continue
             if event.quantity is None:

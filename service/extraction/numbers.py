@@ -78,7 +78,7 @@ _NUM_WORD = (
 _NUM = (
     rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUM_WORD})"
     r"(?:[ -](?:hundred|thousand|dozen|million))?"
-    r"|an? (?:hundred|thousand|dozen|million))"
+    r"|an? (?:hundred|thousand|dozen|million)|the dozen)"
 )
 _MOD = r"(?:[\w/-]+ ){0,5}?"
 _UNIT_RE = r"(?P<unit>" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")"
@@ -124,6 +124,8 @@ _FLEET = re.compile(
 def parse_number(text: str) -> int | None:
     """Digits with separators, words ("thirty-six", "two dozen") and scales."""
     words = text.lower().replace(",", "").replace("-", " ").split()
+    if words == ["the", "dozen"]:
+        return 12  # "the dozen FA-50s it received"
     if not words:
         return None
     total = 0.0
@@ -195,6 +197,33 @@ def quantity_before(text: str, start: int) -> Quantity | None:
         offset + match.start(),
         start,
         bounds[2] + "-before-name",
+    )
+
+
+_OF_WHICH = compile_lower(
+    r"^(?:s|['’]s)?,?\s+of which\s+(?:it|they|the [\w-]+|[\w-]+)\s+(?:has\s+|had\s+|have\s+)?"
+    rf"(?:bought|ordered|purchased|acquired|received)\s+(?P<phrase>(?P<n>{_NUM}))\b"
+)
+
+
+def quantity_after(text: str, end: int) -> Quantity | None:
+    """A count right after a system name in "F-16s, of which it bought 32 from Norway"."""
+    window = text[end : end + 80]
+    match = _OF_WHICH.match(lowered(window))
+    if match is None:
+        return None
+    n = parse_number(match.group("n"))
+    if n is None or re.fullmatch(r"(?:19|20)\d\d", match.group("n")):
+        return None
+    start = end + match.start("phrase")
+    return Quantity(
+        n,
+        n,
+        text[start : end + match.end("phrase")],
+        None,
+        start,
+        end + match.end(),
+        "quantity:of-which",
     )
 
 

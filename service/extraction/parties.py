@@ -172,6 +172,11 @@ def find_seller(
         _, country, rule = min(strong)
         return country, rule
     for m in mentions:
+        # The seller sells what follows it: in "The Netherlands plans to buy 46 Leopard
+        # 2A8 tanks, ... years after the Dutch army sold its last tanks" the sale is
+        # of something else.
+        if anchor is not None and m.start > anchor:
+            continue
         if m.kind == "country" and _SELLS_AFTER.match(_after(sentence, m)):
             return m.name, "seller:subject-of-sale"
     for m in mentions:

@@ -322,3 +322,41 @@ def test_a_sentence_repeated_many_times_counts_as_three(ex: Extractor) -> None:
     deal = "Estonia signed a contract for 12 K9 Thunder howitzers. "
     many, three = ex.run("News\n" + deal * 50), ex.run("News\n" + deal * 3)
     assert [c.as_dict() for c in many.records] == [c.as_dict() for c in three.records]
+
+
+# --- rules learnt from held-out batch 4 -------------------------------------------------
+
+
+def test_money_before_a_name_is_no_count(ex: Extractor) -> None:
+    text = "Deal off\nSpain cancelled a contract worth 285 million euros for Spike LR2 missiles."
+    assert _records(ex, text) == [("Spain", "Israel", "Spike", "cancelled", None, None)]
+
+
+def test_count_after_of_which(ex: Extractor) -> None:
+    text = "Jets\nRomania flies second-hand F-16s, of which it bought 32 from Norway in 2022."
+    assert _records(ex, text) == [("Romania", "Norway", "F-16", "contracted", 32, 32)]
+
+
+def test_an_upgrade_in_its_own_clause_takes_no_stage(ex: Extractor) -> None:
+    text = (
+        "Jets\nGreece ordered 24 Rafale fighters from France in 2024, and is upgrading 83 "
+        "of its F-16s to the Viper standard."
+    )
+    assert [r[2] for r in _records(ex, text)] == ["Rafale"]
+
+
+def test_a_sale_after_the_system_is_not_its_seller(ex: Extractor) -> None:
+    text = (
+        "Tanks\nThe Netherlands plans to buy 46 Leopard 2A8 tanks, years after the Dutch army "
+        "sold its last tanks."
+    )
+    assert _records(ex, text) == [("Netherlands", "Germany", "Leopard 2A8", "announced", 46, 46)]
+
+
+def test_will_also_buy_and_received_between_years(ex: Extractor) -> None:
+    assert [c.status for c in find_cues("The Dutch will also buy CV90s.", ex.gazetteer)] == [
+        "announced"
+    ]
+    cues = find_cues("the jets it received between 2015 and 2017", ex.gazetteer)
+    assert [c.status for c in cues] == ["delivered"]
+    assert parse_number("the dozen") == 12
