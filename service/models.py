@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    literal_column,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -209,6 +210,47 @@ class Procurement(Base):
 
 
 Index("ix_procurement_system_lower", func.lower(Procurement.system))
+
+
+def search_document() -> Any:
+    """The full-text document of a record: system and maker weigh most, then the
+    parties, then notes and the titles and excerpts of its sources. The GIN index
+    below is on this very expression, so `search_document() @@ query` uses it."""
+    # Constants are SQL literals, not bound parameters, so a query's expression is
+    # the index's expression word for word (the planner matches them textually).
+    english: Any = literal_column("'english'::regconfig")
+    space: Any = literal_column("' '")
+    empty: Any = literal_column("''")
+
+    def vector(expression: Any, weight: str) -> Any:
+        return func.setweight(func.to_tsvector(english, expression), literal_column(f"'{weight}'"))
+
+    sources = func.jsonb_path_query_array(
+        Procurement.sources, literal_column("'$[*].title'::jsonpath")
+    ).op("||")(
+        func.jsonb_path_query_array(Procurement.sources, literal_column("'$[*].excerpt'::jsonpath"))
+    )
+    return (
+        vector(
+            Procurement.system.op("||")(space).op("||")(
+                func.coalesce(Procurement.manufacturer, empty)
+            ),
+            "A",
+        )
+        .op("||")(vector(Procurement.buyer.op("||")(space).op("||")(Procurement.seller), "B"))
+        .op("||")(vector(func.coalesce(Procurement.notes, empty), "C"))
+        .op("||")(vector(sources, "C"))
+    )
+
+
+# The expression starts with a literal regconfig, from which Index cannot tell the
+# table: it is named.
+Index(
+    "ix_procurement_search",
+    search_document(),
+    postgresql_using="gin",
+    _table=Procurement.__table__,  # type: ignore[arg-type]
+)
 
 
 ARTICLE_TEXT_LIMIT = 1024 * 1024

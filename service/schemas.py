@@ -29,11 +29,21 @@ from .models import (
     MAX_SOURCES,
     NOTES_LIMIT,
     QUANTITY_LIMIT,
-    Category,
+    TEXT_LIMIT,
     Procurement,
-    Status,
 )
 from .parties import Party, UnknownParty, parties
+from .services.query import (
+    DEFAULT_SORT,
+    DERIVED_FACETS,
+    FIELDS,
+    OPS,
+    FieldSpec,
+    Filter,
+    Kind,
+    RecordQuery,
+    SortKey,
+)
 
 
 def _check_text(value: str) -> None:
@@ -387,8 +397,13 @@ class ProcurementSchema(SQLAlchemySchema[Any]):
     version = auto_field(dump_only=True)
 
 
+class FacetValueSchema(ma.Schema):
+    value = fields.Raw(required=True, allow_none=True)
+    count = fields.Integer(required=True)
+
+
 class ProcurementPageSchema(ma.Schema):
-    """A page of records and the link to the next one."""
+    """A page of records, the link to the next one, and what was asked besides."""
 
     items = fields.List(fields.Nested(ProcurementSchema), required=True)
     next = fields.String(
@@ -396,14 +411,134 @@ class ProcurementPageSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "Path and query of the next page; null on the last page."},
     )
+    total = fields.Integer(
+        metadata={"description": "Records matching the filters (with `count=exact`)."}
+    )
+    facets = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(FacetValueSchema)),
+        metadata={"description": "Per `facet=` field: its most frequent values with counts."},
+    )
 
 
 def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-class ProcurementQuerySchema(ma.Schema):
-    """Query parameters of the list: page size, cursor, exact-match filters."""
+class CommaList(fields.List):  # type: ignore[type-arg]
+    """A comma-separated list in one query parameter ("Poland,Estonia")."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        if not items:
+            raise ma.ValidationError("Give at least one value, separated by commas.")
+        if len(items) > MAX_IN_VALUES:
+            raise ma.ValidationError(f"At most {MAX_IN_VALUES} values.")
+        return super()._deserialize(items, attr, data, **kwargs)
+
+
+class Repeated(fields.List):  # type: ignore[type-arg]
+    """A query parameter that may be given several times; errors name the parameter
+    (not the position of the value)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        values = value if isinstance(value, list) else [value]
+        result, messages = [], []
+        for item in values:
+            try:
+                result.append(self.inner.deserialize(item, **kwargs))
+            except ma.ValidationError as error:
+                found = error.messages
+                if isinstance(found, dict):
+                    found = [m for ms in found.values() for m in ms]
+                messages.extend(found if isinstance(found, list) else [found])
+        if messages:
+            raise ma.ValidationError(messages)
+        return result
+
+
+MAX_IN_VALUES = 100
+OUTPUT_FORMATS = ("json", "csv", "ndjson", "sipri")
+
+
+def _value_field(spec: FieldSpec, op: str) -> fields.Field[Any]:
+    kind = spec.kind
+    if op == "isnull":
+        return fields.Boolean()
+    if kind is Kind.PARTY and op in {"eq", "ne", "in"}:
+        return PartyName()
+    if kind in {Kind.TEXT, Kind.PARTY}:
+        return Text(validate=validate.Length(max=TEXT_LIMIT))
+    if kind is Kind.ENUM and spec.enum is not None:
+        return fields.Enum(spec.enum, by_value=True)
+    if kind in {Kind.INTEGER, Kind.YEARS}:
+        return fields.Integer(validate=validate.Range(min=-(2**31), max=2**31 - 1))
+    if kind is Kind.DECIMAL:
+        return fields.Decimal(allow_nan=False)
+    if kind is Kind.DATE:
+        return fields.Date()
+    if kind is Kind.DATETIME:
+        return fields.AwareDateTime(default_timezone=UTC)
+    if kind is Kind.BOOLEAN:
+        return fields.Boolean()
+    return fields.UUID()
+
+
+_OP_WORDS = {
+    "eq": "equals",
+    "ne": "differs from (records without a value included)",
+    "in": "is one of (comma-separated)",
+    "gt": "is greater than",
+    "gte": "is at least",
+    "lt": "is less than",
+    "lte": "is at most",
+    "contains": "contains (case-sensitive)",
+    "icontains": "contains (any case)",
+    "startswith": "starts with (case-sensitive)",
+    "isnull": "is empty (true) or not (false)",
+}
+
+
+def _filter_fields() -> dict[str, fields.Field[Any]]:
+    generated: dict[str, fields.Field[Any]] = {}
+    for name, spec in FIELDS.items():
+        for op in OPS[spec.kind]:
+            param = name if op == "eq" else f"{name}__{op}"
+            inner = _value_field(spec, op)
+            value: fields.Field[Any] = CommaList(inner) if op == "in" else inner
+            note = (
+                " Text compares in any case."
+                if spec.kind is Kind.TEXT
+                and op
+                in {
+                    "eq",
+                    "ne",
+                    "in",
+                }
+                else ""
+            )
+            if spec.kind is Kind.PARTY and op in {"eq", "ne", "in"}:
+                note = " Names, aliases and ISO codes are accepted."
+            if spec.kind is Kind.YEARS:
+                note = " (a delivery year)"
+            generated[param] = Repeated(
+                value,
+                data_key=param,
+                metadata={
+                    "description": f"`{name}` {_OP_WORDS[op]}.{note} Repeat to AND conditions."
+                },
+            )
+    return generated
+
+
+def _split(values: list[str]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+class _ProcurementQueryBase(ma.Schema):
+    """Query parameters of the record list and its exports (README, "Querying")."""
 
     class Meta:
         unknown = ma.RAISE
@@ -414,26 +549,145 @@ class ProcurementQuerySchema(ma.Schema):
         metadata={"description": "Page size, 1-500."},
     )
     cursor = Text(metadata={"description": "Opaque cursor from a page's `next` link."})
-    buyer = PartyName(metadata={"description": "Name, alias or ISO code; exact match."})
-    seller = PartyName(metadata={"description": "Name, alias or ISO code; exact match."})
-    system = Text(
-        validate=validate.Length(max=200),
-        metadata={"description": "Exact match, case-insensitive."},
+    q = Text(
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "Full-text search over system, manufacturer, buyer, seller, notes "
+            'and source titles and excerpts; web search syntax: "quoted phrase", OR, -word.'
+        },
     )
-    status = fields.Enum(Status, by_value=True, metadata={"description": "Case-insensitive."})
-    category = fields.Enum(Category, by_value=True, metadata={"description": "Case-insensitive."})
+    quantity_overlaps = Text(
+        metadata={
+            "description": "LOW-HIGH (or N): records whose quantity range overlaps it. An "
+            "unknown minimum counts as 0, an unknown maximum as unbounded; records with no "
+            "quantity never match.",
+            "pattern": r"^[0-9]+(-[0-9]+)?$",
+        }
+    )
+    sort = Repeated(
+        Text(),
+        metadata={
+            "description": "Fields to sort by, comma-separated or repeated; `-field` for "
+            "descending. Empty values sort last; ties are broken by id. Default: -created_at."
+        },
+    )
+    fields_ = Repeated(
+        Text(),
+        data_key="fields",
+        metadata={"description": "Return only these fields (comma-separated or repeated)."},
+    )
+    count = fields.String(
+        validate=validate.OneOf(["exact"]),
+        metadata={"description": "`exact` adds `total` to the body and an X-Total-Count header."},
+    )
+    facet = Repeated(
+        Text(),
+        metadata={
+            "description": "Count the values of a field over the filtered records (repeat for "
+            "several): a categorical field, `year` or `month` of announced_on."
+        },
+    )
+    format = fields.String(
+        validate=validate.OneOf(OUTPUT_FORMATS),
+        metadata={
+            "description": "json (default), csv, ndjson or sipri (SIPRI trade-register layout); "
+            "the Accept header may choose csv or ndjson too."
+        },
+    )
 
     @ma.pre_load
-    def _case_insensitive(self, data: Any, **_: Any) -> Any:
-        if hasattr(data, "items"):
-            data = {k: (_lower(v) if k in {"status", "category"} else v) for k, v in data.items()}
-        return data
+    def _plain(self, data: Any, **_: Any) -> Any:
+        """Query arguments as a plain dict: a list for repeatable parameters, one value
+        for the others (given twice: an error naming it); enum values in lower case."""
+        if not hasattr(data, "getlist"):
+            return data
+        by_key = {f.data_key or name: f for name, f in self.fields.items()}
+        plain: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
+        for key in dict.fromkeys(data):
+            values = data.getlist(key)
+            spec = FIELDS.get(key.split("__", 1)[0])
+            if spec is not None and spec.kind is Kind.ENUM:
+                values = [_lower(v) for v in values]
+            if isinstance(by_key.get(key), fields.List):
+                plain[key] = values
+            elif len(values) > 1:
+                errors[key] = ["Give this parameter once."]
+            else:
+                plain[key] = values[0]
+        if errors:
+            raise ma.ValidationError(errors)
+        return plain
+
+    @ma.validates_schema
+    def _check(self, data: dict[str, Any], **_: Any) -> None:
+        for name in _split(data.get("sort", [])):
+            field_name = name.removeprefix("-")
+            spec = FIELDS.get(field_name)
+            if spec is None or not spec.sortable:
+                raise ma.ValidationError(f"Cannot sort by {field_name!r}.", "sort")
+        known = set(ProcurementSchema._declared_fields)
+        for name in _split(data.get("fields_", [])):
+            if name not in known:
+                raise ma.ValidationError(f"Unknown field {name!r}.", "fields")
+        facetable = {n for n, s in FIELDS.items() if s.facet} | set(DERIVED_FACETS)
+        for name in data.get("facet", []):
+            if name not in facetable:
+                raise ma.ValidationError(
+                    f"Cannot count {name!r}; one of: {', '.join(sorted(facetable))}.", "facet"
+                )
 
     @ma.post_load
-    def _decode_cursor(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if "cursor" in data:
-            data["cursor"] = decode_cursor(data["cursor"])
-        return data
+    def _to_query(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        filters: list[Filter] = []
+        for key, values in data.items():
+            name, _sep, op = key.partition("__")
+            if name in FIELDS and (op or name == key):
+                filters.extend(Filter(name, op or "eq", v) for v in values)
+        overlap: tuple[int, int] | None = None
+        if "quantity_overlaps" in data:
+            overlap = _quantity_range(data["quantity_overlaps"])
+        sort = tuple(
+            SortKey(n.removeprefix("-"), n.startswith("-")) for n in _split(data.get("sort", []))
+        )
+        if len({k.field for k in sort}) != len(sort):
+            raise ma.ValidationError("A field may appear once in a sort.", "sort")
+        after = decode_cursor(data["cursor"]) if "cursor" in data else None
+        query = RecordQuery(
+            filters=tuple(filters),
+            quantity_overlaps=overlap,
+            q=data.get("q"),
+            sort=sort or DEFAULT_SORT,
+            limit=data["limit"],
+            after=after,
+            facets=tuple(dict.fromkeys(data.get("facet", []))),
+        )
+        return {
+            "query": query,
+            "fields": _split(data.get("fields_", [])) or None,
+            "count": data.get("count") == "exact",
+            "format": data.get("format"),
+        }
+
+
+def _quantity_range(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"([0-9]{1,10})(?:-([0-9]{1,10}))?", text)
+    if match is None:
+        raise ma.ValidationError(
+            "Write LOW-HIGH, e.g. 150-250, or a single number.", "quantity_overlaps"
+        )
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+    if low > high:
+        raise ma.ValidationError("LOW must not exceed HIGH.", "quantity_overlaps")
+    return low, high
+
+
+ProcurementQuerySchema = type(
+    "ProcurementQuerySchema",
+    (_ProcurementQueryBase,),
+    {"__doc__": _ProcurementQueryBase.__doc__, **_filter_fields()},
+)
 
 
 def encode_cursor(values: list[Any]) -> str:

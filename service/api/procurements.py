@@ -23,7 +23,7 @@ from ..schemas import (
     encode_cursor,
 )
 from ..services import procurements
-from ..services.procurements import ListQuery
+from ..services import query as record_query
 
 blp = Blueprint(
     "procurements",
@@ -82,19 +82,22 @@ class Procurements(MethodView):
         ProcurementQuerySchema, location="query", error_status_code=400, unknown=ma.RAISE
     )
     @blp.response(200, ProcurementPageSchema)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """List records, newest first, one page at a time."""
-        query = ListQuery(
-            limit=args["limit"],
-            after=args.get("cursor"),
-            buyer=args.get("buyer"),
-            seller=args.get("seller"),
-            system=args.get("system"),
-            status=args.get("status"),
-            category=args.get("category"),
-        )
-        page = procurements.list_(request_session(), query)
-        return {"items": page.items, "next": _next_link(page.next_key)}
+    def get(self, args: dict[str, Any]) -> flask.Response:
+        """List, filter, search and sort records, one page at a time."""
+        query = args["query"]
+        page = record_query.list_(request_session(), query, total=args["count"])
+        only = args["fields"]
+        schema = ProcurementSchema(many=True, only=only)  # type: ignore[no-untyped-call]
+        items = schema.dump(page.items)
+        body: dict[str, Any] = {"items": items, "next": _next_link(page.next_key)}
+        if page.total is not None:
+            body["total"] = page.total
+        if query.facets:
+            body["facets"] = page.facets
+        response = flask.jsonify(body)
+        if page.total is not None:
+            response.headers["X-Total-Count"] = str(page.total)
+        return response
 
     @blp.arguments(ProcurementWriteSchema)
     @blp.response(201, ProcurementSchema, headers={"Location": {"schema": {"type": "string"}}})

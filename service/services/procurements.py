@@ -9,17 +9,15 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, select, tuple_
+from sqlalchemy import Table, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from ..exceptions import InvalidQuery, NotFound
+from ..exceptions import NotFound
 from ..fieldnames import IMPORT_ONLY_FIELDS, WRITABLE_FIELDS
 from ..ids import uuid7
-from ..models import Category, PartyKind, Procurement, Status
+from ..models import PartyKind, Procurement
 from ..parties import parties
 
 _DEFAULTS: dict[str, Any] = {
@@ -29,25 +27,6 @@ _DEFAULTS: dict[str, Any] = {
     "quantity_delivered_estimated": False,
     "order_year_estimated": False,
 }
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    """What a list request asks for. Party names are canonical (already resolved)."""
-
-    limit: int = 50
-    after: Sequence[Any] | None = None
-    buyer: str | None = None
-    seller: str | None = None
-    system: str | None = None
-    status: Status | None = None
-    category: Category | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Procurement]
-    next_key: list[str] | None
 
 
 def _assign(record: Procurement, data: Mapping[str, Any], *, replace: bool) -> bool:
@@ -132,49 +111,6 @@ def upsert(session: Session, data: Mapping[str, Any]) -> tuple[Procurement, str]
         session.flush()
         return record, "updated"
     return record, "unchanged"
-
-
-def _parse_key(after: Sequence[Any]) -> tuple[datetime, uuid.UUID]:
-    try:
-        stamp, key = after
-        created = datetime.fromisoformat(stamp)
-        if created.tzinfo is None:
-            raise ValueError("naive timestamp")
-        return created, uuid.UUID(key)
-    except (TypeError, ValueError):
-        raise InvalidQuery("cursor", "Not a cursor from this API.") from None
-
-
-def list_(session: Session, query: ListQuery) -> Page:
-    """One page, newest first (created_at, then id, descending), after the cursor key."""
-    conditions: list[ColumnElement[bool]] = []
-    if query.buyer is not None:
-        conditions.append(Procurement.buyer == parties().resolve(query.buyer).name)
-    if query.seller is not None:
-        conditions.append(Procurement.seller == parties().resolve(query.seller).name)
-    if query.system is not None:
-        conditions.append(func.lower(Procurement.system) == query.system.lower())
-    if query.status is not None:
-        conditions.append(Procurement.status == query.status)
-    if query.category is not None:
-        conditions.append(Procurement.category == query.category)
-    if query.after is not None:
-        created, key = _parse_key(query.after)
-        conditions.append(tuple_(Procurement.created_at, Procurement.id) < tuple_(created, key))
-    rows = list(
-        session.scalars(
-            select(Procurement)
-            .where(*conditions)
-            .order_by(Procurement.created_at.desc(), Procurement.id.desc())
-            .limit(query.limit + 1)
-        )
-    )
-    next_key = None
-    if len(rows) > query.limit:
-        rows = rows[: query.limit]
-        last = rows[-1]
-        next_key = [last.created_at.isoformat(), str(last.id)]
-    return Page(items=rows, next_key=next_key)
 
 
 def count(session: Session) -> int:

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from service.models import Category, Status
 from service.services import procurements
-from service.services.procurements import ListQuery
+from service.services import query
+from service.services.query import RecordQuery
 
 
 def _data(**overrides: Any) -> dict[str, Any]:
@@ -49,8 +50,8 @@ def test_replace_recomputes_party_codes(session: Session) -> None:
 def test_list_pages_with_keys(session: Session) -> None:
     for i in range(5):
         procurements.create(session, _data(external_id=f"k:{i}", system=f"S{i}"))
-    first = procurements.list_(session, ListQuery(limit=2))
+    first = query.list_(session, RecordQuery(limit=2))
     assert len(first.items) == 2
     assert first.next_key is not None
-    second = procurements.list_(session, ListQuery(limit=2, after=first.next_key))
+    second = query.list_(session, RecordQuery(limit=2, after=first.next_key))
     assert {r.id for r in first.items}.isdisjoint({r.id for r in second.items})

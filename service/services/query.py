@@ -1,0 +1,392 @@
+"""One query language for the record list, its exports, facets and stats.
+
+A `RecordQuery` holds what a request asks for: filters (`field__op=value`, all
+ANDed), a quantity range to overlap, full-text search, sort keys, the fields to
+return and the facets to count. This module turns it into SQL. Every value reaches
+SQL as a bound parameter, and every column comes from the FIELDS catalogue below,
+so nothing a client sends is ever spliced into a statement.
+
+Semantics a client can rely on (README, "Querying"):
+
+- text `eq`/`ne`/`in` ignore case; `contains` and `startswith` match case, `icontains`
+  does not; `%` and `_` are plain characters.
+- `ne` keeps records where the field is empty (null is "not equal" to a value).
+- comparisons (`gt`...) and `in` never match an empty field; `isnull=true` finds them.
+- `quantity_overlaps=LO-HI`: records whose quantity range [quantity_min, quantity_max]
+  overlaps [LO, HI]. An unknown minimum counts as 0 and an unknown maximum as
+  unbounded; a record with neither bound known never matches.
+- sort keys put empty values last in either direction; ties are broken by id, in the
+  direction of the first key, so keyset paging is exact for every sort.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from ..exceptions import InvalidQuery
+from ..models import Category, Condition, PartyKind, Procurement, Status, search_document
+from ..parties import parties
+
+
+class Kind(enum.StrEnum):
+    TEXT = "text"
+    PARTY = "party"
+    ENUM = "enum"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    DATE = "date"
+    DATETIME = "datetime"
+    BOOLEAN = "boolean"
+    UUID = "uuid"
+    YEARS = "years"
+
+
+OPS: dict[Kind, tuple[str, ...]] = {
+    Kind.TEXT: ("eq", "ne", "in", "contains", "icontains", "startswith", "isnull"),
+    Kind.PARTY: ("eq", "ne", "in", "contains", "icontains", "startswith", "isnull"),
+    Kind.ENUM: ("eq", "ne", "in", "isnull"),
+    Kind.INTEGER: ("eq", "ne", "in", "gt", "gte", "lt", "lte", "isnull"),
+    Kind.DECIMAL: ("eq", "ne", "in", "gt", "gte", "lt", "lte", "isnull"),
+    Kind.DATE: ("eq", "ne", "in", "gt", "gte", "lt", "lte", "isnull"),
+    Kind.DATETIME: ("eq", "ne", "gt", "gte", "lt", "lte"),
+    Kind.BOOLEAN: ("eq", "ne"),
+    Kind.UUID: ("eq", "ne", "in"),
+    Kind.YEARS: ("contains",),
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    kind: Kind
+    enum: type[enum.StrEnum] | None = None
+    sortable: bool = True
+    facet: bool = False
+    nullable: bool = True
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "id": FieldSpec(Kind.UUID, nullable=False),
+    "buyer": FieldSpec(Kind.PARTY, facet=True, nullable=False),
+    "buyer_code": FieldSpec(Kind.TEXT, facet=True),
+    "buyer_kind": FieldSpec(Kind.ENUM, PartyKind, facet=True, nullable=False),
+    "buyer_original": FieldSpec(Kind.TEXT),
+    "seller": FieldSpec(Kind.PARTY, facet=True, nullable=False),
+    "seller_code": FieldSpec(Kind.TEXT, facet=True),
+    "seller_kind": FieldSpec(Kind.ENUM, PartyKind, facet=True, nullable=False),
+    "seller_original": FieldSpec(Kind.TEXT),
+    "manufacturer": FieldSpec(Kind.TEXT, facet=True),
+    "system": FieldSpec(Kind.TEXT, facet=True, nullable=False),
+    "category": FieldSpec(Kind.ENUM, Category, facet=True, nullable=False),
+    "quantity_min": FieldSpec(Kind.INTEGER),
+    "quantity_max": FieldSpec(Kind.INTEGER),
+    "quantity_unit": FieldSpec(Kind.TEXT, facet=True),
+    "quantity_estimated": FieldSpec(Kind.BOOLEAN, facet=True, nullable=False),
+    "quantity_delivered": FieldSpec(Kind.INTEGER),
+    "quantity_delivered_estimated": FieldSpec(Kind.BOOLEAN, facet=True, nullable=False),
+    "order_year": FieldSpec(Kind.INTEGER, facet=True),
+    "order_year_estimated": FieldSpec(Kind.BOOLEAN, facet=True, nullable=False),
+    "delivery_years": FieldSpec(Kind.YEARS, sortable=False),
+    "condition": FieldSpec(Kind.ENUM, Condition, facet=True),
+    "status": FieldSpec(Kind.ENUM, Status, facet=True, nullable=False),
+    "value_amount": FieldSpec(Kind.DECIMAL),
+    "value_currency": FieldSpec(Kind.TEXT, facet=True),
+    "announced_on": FieldSpec(Kind.DATE),
+    "notes": FieldSpec(Kind.TEXT, sortable=False),
+    "external_id": FieldSpec(Kind.TEXT),
+    "created_at": FieldSpec(Kind.DATETIME, nullable=False),
+    "updated_at": FieldSpec(Kind.DATETIME, nullable=False),
+    "version": FieldSpec(Kind.INTEGER, nullable=False),
+}
+"""Every field a filter, sort or facet may name, and what it holds."""
+
+DERIVED_FACETS = ("year", "month")
+"""Facets and stats groups computed from announced_on."""
+FACET_LIMIT = 50
+"""Values listed per facet (the most frequent first)."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: str
+    descending: bool
+
+
+DEFAULT_SORT = (SortKey("created_at", True),)
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """What a list, export, facet or stats request asks for (validated values)."""
+
+    filters: tuple[Filter, ...] = ()
+    quantity_overlaps: tuple[int, int] | None = None
+    q: str | None = None
+    sort: tuple[SortKey, ...] = DEFAULT_SORT
+    limit: int = 50
+    after: Sequence[Any] | None = None
+    facets: tuple[str, ...] = ()
+
+
+@dataclass
+class Page:
+    items: list[Procurement]
+    next_key: list[Any] | None
+    total: int | None = None
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def column(name: str) -> Any:
+    """The SQL expression of a catalogued field or derived facet."""
+    if name == "year":
+        return func.extract("year", Procurement.announced_on).cast(Integer)
+    if name == "month":
+        return func.to_char(Procurement.announced_on, "YYYY-MM")
+    if name not in FIELDS:
+        raise InvalidQuery(name, f"Unknown field {name!r}.")
+    return getattr(Procurement, name)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _party(value: str) -> str:
+    return parties().resolve(value).name
+
+
+def _condition(f: Filter) -> Any:
+    spec = FIELDS[f.field]
+    col = column(f.field)
+    value = f.value
+    if f.op == "isnull":
+        return col.is_(None) if value else col.is_not(None)
+    if spec.kind is Kind.YEARS:
+        return col.contains([value])  # delivery_years @> ARRAY[value]
+    if spec.kind is Kind.PARTY and f.op in {"eq", "ne", "in"}:
+        value = [_party(v) for v in value] if f.op == "in" else _party(value)
+    text = spec.kind in {Kind.TEXT, Kind.PARTY}
+    if f.op in {"contains", "icontains", "startswith"}:
+        pattern = _escape_like(value)
+        pattern = f"{pattern}%" if f.op == "startswith" else f"%{pattern}%"
+        if f.op == "icontains":
+            return col.ilike(pattern, escape="\\")
+        return col.like(pattern, escape="\\")
+    if text and spec.kind is Kind.TEXT:
+        col = func.lower(col)
+        value = [v.lower() for v in value] if f.op == "in" else value.lower()
+    if f.op == "eq":
+        return col == value
+    if f.op == "ne":
+        return col.is_distinct_from(value)
+    if f.op == "in":
+        return col.in_(value)
+    comparisons = {"gt": col > value, "gte": col >= value, "lt": col < value, "lte": col <= value}
+    return comparisons[f.op]
+
+
+def conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a query's filters, overlap and search (no paging)."""
+    where = [_condition(f) for f in query.filters]
+    if query.quantity_overlaps is not None:
+        low, high = query.quantity_overlaps
+        where.append(
+            and_(
+                or_(Procurement.quantity_min.is_not(None), Procurement.quantity_max.is_not(None)),
+                func.coalesce(Procurement.quantity_min, 0) <= high,
+                or_(Procurement.quantity_max.is_(None), Procurement.quantity_max >= low),
+            )
+        )
+    if query.q:
+        where.append(search_document().op("@@")(func.websearch_to_tsquery("english", query.q)))
+    return where
+
+
+# --- sorting and keyset paging ---------------------------------------------------------
+
+
+def _order_by(sort: Sequence[SortKey]) -> list[Any]:
+    order: list[Any] = []
+    for key in sort:
+        col = column(key.field)
+        if FIELDS[key.field].nullable:
+            order.append(col.is_(None))  # false before true: empty values last
+        order.append(col.desc() if key.descending else col.asc())
+    order.append(Procurement.id.desc() if sort[0].descending else Procurement.id.asc())
+    return order
+
+
+def sort_signature(sort: Sequence[SortKey]) -> str:
+    """Identifies a sort inside cursors: a cursor only fits the sort that made it."""
+    return ",".join(("-" if k.descending else "") + k.field for k in sort)
+
+
+def _cursor_value(spec: FieldSpec, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if spec.kind is Kind.DATE:
+        return date.fromisoformat(raw)
+    if spec.kind is Kind.DATETIME:
+        return datetime.fromisoformat(raw)
+    if spec.kind is Kind.DECIMAL:
+        return Decimal(raw)
+    if spec.kind is Kind.UUID:
+        return uuid.UUID(raw)
+    if spec.kind is Kind.ENUM and spec.enum is not None:
+        return spec.enum(raw)
+    return raw
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime, Decimal, uuid.UUID)):
+        return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+    return value
+
+
+def _after(sort: Sequence[SortKey], key: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly after the cursor `key` in the order of `sort` (then id)."""
+    if len(key) != len(sort) + 2 or key[0] != sort_signature(sort):
+        raise InvalidQuery("cursor", "This cursor belongs to another sort order.")
+    try:
+        values = [
+            _cursor_value(FIELDS[k.field], raw) for k, raw in zip(sort, key[1:], strict=False)
+        ]
+        last_id = uuid.UUID(key[-1])
+    except (ValueError, TypeError):
+        raise InvalidQuery("cursor", "Not a cursor from this API.") from None
+    descending = sort[0].descending
+    simple = all(not FIELDS[k.field].nullable and k.descending == descending for k in sort)
+    if simple:
+        # One row-value comparison: the form an index on (fields..., id) serves.
+        row = tuple_(*(column(k.field) for k in sort), Procurement.id)
+        bound = tuple_(
+            *(literal(v, column(k.field).type) for k, v in zip(sort, values, strict=True)),
+            literal(last_id),
+        )
+        return row < bound if descending else row > bound
+    branches: list[ColumnElement[bool]] = []
+    equal: list[ColumnElement[bool]] = []
+    for k, value in zip(sort, values, strict=True):
+        col = column(k.field)
+        if value is None:
+            # Empty values come last: nothing but other empty values follows them.
+            equal.append(col.is_(None))
+            continue
+        beyond = col < value if k.descending else col > value
+        if FIELDS[k.field].nullable:
+            beyond = or_(beyond, col.is_(None))
+        branches.append(and_(*equal, beyond))
+        equal.append(col == value)
+    id_after = Procurement.id < last_id if descending else Procurement.id > last_id
+    branches.append(and_(*equal, id_after))
+    return or_(*branches)
+
+
+def _key_of(record: Any, sort: Sequence[SortKey]) -> list[Any]:
+    return [
+        sort_signature(sort),
+        *(_json_value(getattr(record, k.field)) for k in sort),
+        str(record.id),
+    ]
+
+
+def filtered(query: RecordQuery) -> Select[Any]:
+    """SELECT of the matching records, unordered and unpaged."""
+    return select(Procurement).where(*conditions(query))
+
+
+def list_(session: Session, query: RecordQuery, *, total: bool = False) -> Page:
+    """One page in the query's sort order after its cursor key, with the facets asked
+    for (over the whole filtered set) and, with `total`, how many records match."""
+    where = conditions(query)
+    paged = list(where)
+    if query.after is not None:
+        paged.append(_after(query.sort, query.after))
+    rows = list(
+        session.scalars(
+            select(Procurement)
+            .where(*paged)
+            .order_by(*_order_by(query.sort))
+            .limit(query.limit + 1)
+        )
+    )
+    next_key = None
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        next_key = _key_of(rows[-1], query.sort)
+    page = Page(items=rows, next_key=next_key)
+    if total:
+        page.total = count(session, query)
+    for name in query.facets:
+        page.facets[name] = facet(session, query, name)
+    return page
+
+
+def count(session: Session, query: RecordQuery) -> int:
+    """How many records match the query's filters."""
+    statement = select(func.count()).select_from(Procurement).where(*conditions(query))
+    return session.scalar(statement) or 0
+
+
+def facet(session: Session, query: RecordQuery, name: str) -> list[dict[str, Any]]:
+    """The most frequent values of a field among the matching records, with counts
+    (empty values counted as null), most frequent first."""
+    col = column(name).label("value")
+    rows = session.execute(
+        select(col, func.count().label("count"))
+        .where(*conditions(query))
+        .group_by(col)
+        .order_by(func.count().desc(), col.asc().nulls_last())
+        .limit(FACET_LIMIT)
+    )
+    return [{"value": _json_value(value), "count": n} for value, n in rows]
+
+
+def stream_rows(session: Session, query: RecordQuery, batch: int = 2000) -> Iterator[Procurement]:
+    """Every matching record in the query's sort order, fetched in batches from a
+    server-side cursor (memory stays flat whatever the size of the result)."""
+    statement = (
+        select(Procurement)
+        .where(*conditions(query))
+        .order_by(*_order_by(query.sort))
+        .execution_options(yield_per=batch)
+    )
+    for record in session.scalars(statement):
+        yield record
+        session.expunge(record)
+
+
+__all__ = [
+    "DEFAULT_SORT",
+    "FIELDS",
+    "OPS",
+    "FieldSpec",
+    "Filter",
+    "Kind",
+    "Page",
+    "RecordQuery",
+    "SortKey",
+    "column",
+    "count",
+    "facet",
+    "filtered",
+    "list_",
+    "stream_rows",
+]
