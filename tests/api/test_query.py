@@ -20,7 +20,7 @@ ROWS: list[tuple[Any, ...]] = [
     ("Leopard 2A8", "Lithuania", "Germany", "armoured-vehicle", "contracted", 44, 44, None, "KNDS"),
     ("Rafale", "Serbia", "France", "aircraft", "contracted", 12, 12, "2024-08-29", "Dassault"),
     ("F-35A", "Romania", "United States", "aircraft", "approved", None, 32, "2024-09-13", None),
-    ("Patriot", "Poland", "United States", "air-defence", "contracted", 48, None, "2023-09-01", None),
+    ("Patriot", "Poland", "United States", "air-defence", "contracted", 48, None, "2023-09-01", ""),
     ("Gripen", "Colombia", "Sweden", "aircraft", "announced", None, None, "2025-04-02", "Saab"),
     ("CV90", "Netherlands", "Sweden", "armoured-vehicle", "announced", None, None, None, "BAE"),
 ]
@@ -39,7 +39,7 @@ def _seed(client: FlaskClient) -> dict[str, str]:
             quantity_min=low,
             quantity_max=high,
             announced_on=announced,
-            manufacturer=maker,
+            manufacturer=maker or None,
             quantity_unit=None,
             notes=f"{system} deal note 100%_sure" if system == "HIMARS" else None,
             sources=[

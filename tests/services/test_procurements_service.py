@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from service.models import Category, Status
-from service.services import procurements
-from service.services import query
+from service.services import procurements, query
 from service.services.query import RecordQuery
 
 
