@@ -35,6 +35,7 @@ class Database:
         self.settings = settings
         self._engine: Engine | None = None
         self._sessionmaker: sessionmaker[Session] | None = None
+        self._bound = False
 
     @property
     def url(self) -> str:
@@ -68,8 +69,20 @@ class Database:
             self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         return self._sessionmaker
 
+    def snapshot_session(self) -> Session:
+        """A read-only session whose statements all see one snapshot (REPEATABLE READ):
+        an export's announced row count and the rows it streams agree. (Bound to a
+        test connection it is an ordinary session inside the test's transaction.)"""
+        if self._bound:
+            return self.sessionmaker()
+        engine = self.engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+        return Session(bind=engine, expire_on_commit=False)
+
     def bind_to(self, connection: Connection) -> None:
         """Run every session inside `connection`'s transaction (tests roll it back)."""
+        self._bound = True
         self._sessionmaker = sessionmaker(
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )

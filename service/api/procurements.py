@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,7 +13,8 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..db import request_session
+from .. import exports
+from ..db import get_db, request_session
 from ..errors import problem, validation_problem
 from ..schemas import (
     BatchResultSchema,
@@ -76,15 +79,99 @@ def _next_link(next_key: list[str] | None) -> str | None:
     return f"{flask.request.path}?{urlencode(params)}"
 
 
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "ndjson": ("application/x-ndjson", "ndjson"),
+    "sipri": ("text/csv; charset=windows-1252", "csv"),  # SIPRI's own encoding
+}
+
+
+def _format(asked: str | None) -> str:
+    """format= wins; else the Accept header may ask for CSV or NDJSON; else JSON."""
+    if asked:
+        return asked
+    best = flask.request.accept_mimetypes.best_match(
+        ["application/json", "text/csv", "application/x-ndjson"], default="application/json"
+    )
+    return {"text/csv": "csv", "application/x-ndjson": "ndjson"}.get(best or "", "json")
+
+
+def _export(query: record_query.RecordQuery, fmt: str, only: list[str] | None) -> flask.Response:
+    """The whole filtered, sorted set, streamed (paging parameters do not apply). The
+    row count goes out first, in X-Total-Count, from the same snapshot as the rows,
+    so a client can tell a cut-off download from a complete one."""
+    session = get_db().snapshot_session()
+    try:
+        total = record_query.count(session, query)
+    except BaseException:
+        session.close()
+        raise
+    schema = ProcurementSchema(only=None if fmt == "sipri" else only)  # type: ignore[no-untyped-call]
+
+    def records() -> Iterator[dict[str, Any]]:
+        for row in record_query.stream_rows(session, query):
+            yield schema.dump(row)
+
+    if fmt == "csv":
+        lines = exports.csv_lines(list(schema.fields), records())
+    elif fmt == "ndjson":
+        lines = exports.ndjson_lines(records())
+    else:
+        lines = exports.sipri_lines(records(), date.today())
+
+    # SIPRI's files are Windows-1252: characters it lacks become "?", as in theirs.
+    encoding = "cp1252" if fmt == "sipri" else "utf-8"
+
+    def generate() -> Iterator[bytes]:
+        try:
+            for line in lines:
+                yield line.encode(encoding, errors="replace")
+        finally:
+            session.close()  # ends the read-only transaction
+
+    mimetype, extension = EXPORTS[fmt]
+    response = flask.Response(flask.stream_with_context(generate()), content_type=mimetype)
+    response.headers["X-Total-Count"] = str(total)
+    response.headers["Content-Disposition"] = f'attachment; filename="procurements.{extension}"'
+    return response
+
+
 @blp.route("")
 class Procurements(MethodView):
     @blp.arguments(
         ProcurementQuerySchema, location="query", error_status_code=400, unknown=ma.RAISE
     )
     @blp.response(200, ProcurementPageSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "A page (JSON), or the whole filtered set (CSV, NDJSON, SIPRI).",
+                "headers": {
+                    "X-Total-Count": {
+                        "description": "Matching records: with count=exact, and always on "
+                        "exports (sent before the rows: a cut-off download can be detected).",
+                        "schema": {"type": "integer"},
+                    }
+                },
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": "#/components/schemas/ProcurementPage"}
+                    },
+                    "text/csv": {
+                        "schema": {"type": "string"},
+                        "example": "id,buyer,...\r\n",
+                    },
+                    "application/x-ndjson": {"schema": {"type": "string"}},
+                }
+            }
+        }
+    )
     def get(self, args: dict[str, Any]) -> flask.Response:
-        """List, filter, search and sort records, one page at a time."""
+        """List, filter, search and sort records, one page at a time, or export them all."""
         query = args["query"]
+        fmt = _format(args["format"])
+        if fmt != "json":
+            return _export(query, fmt, args["fields"])
         page = record_query.list_(request_session(), query, total=args["count"])
         only = args["fields"]
         schema = ProcurementSchema(many=True, only=only)  # type: ignore[no-untyped-call]

@@ -359,18 +359,18 @@ def facet(session: Session, query: RecordQuery, name: str) -> list[dict[str, Any
     return [{"value": _json_value(value), "count": n} for value, n in rows]
 
 
-def stream_rows(session: Session, query: RecordQuery, batch: int = 2000) -> Iterator[Procurement]:
-    """Every matching record in the query's sort order, fetched in batches from a
-    server-side cursor (memory stays flat whatever the size of the result)."""
+def stream_rows(session: Session, query: RecordQuery, batch: int = 2000) -> Iterator[Any]:
+    """Every matching record in the query's sort order as a plain row (attribute access
+    by field name, no ORM object), fetched in batches from a server-side cursor:
+    memory stays flat whatever the size of the result."""
+    table = Procurement.__table__
     statement = (
-        select(Procurement)
+        select(*table.columns)
         .where(*conditions(query))
         .order_by(*_order_by(query.sort))
         .execution_options(yield_per=batch)
     )
-    for record in session.scalars(statement):
-        yield record
-        session.expunge(record)
+    yield from session.execute(statement)
 
 
 __all__ = [
