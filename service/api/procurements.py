@@ -162,7 +162,7 @@ class Procurements(MethodView):
                         "example": "id,buyer,...\r\n",
                     },
                     "application/x-ndjson": {"schema": {"type": "string"}},
-                }
+                },
             }
         }
     )

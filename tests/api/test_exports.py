@@ -25,9 +25,9 @@ def _seed(client: FlaskClient) -> None:
         record(
             buyer="Estonia",
             seller="South Korea",
-            system="=HYPERLINK(\"http://x\")",
+            system='=HYPERLINK("http://x")',
             category="artillery",
-            notes="+1 launcher, says \"sources\"; Tallinn",
+            notes='+1 launcher, says "sources"; Tallinn',
             delivery_years=[2024, 2025],
             quantity_delivered=12,
             quantity_min=24,
@@ -61,7 +61,7 @@ def test_csv_export_has_a_header_every_row_and_the_count(client: FlaskClient) ->
 def test_csv_cells_cannot_run_as_formulas(client: FlaskClient) -> None:
     _seed(client)
     rows = _csv(client.get(f"{BASE}?format=csv&sort=buyer").get_data(as_text=True))
-    assert rows[1]["system"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1]["system"] == '\'=HYPERLINK("http://x")'
     assert rows[1]["notes"].startswith("'+1 launcher")
     assert rows[2]["manufacturer"] == "'-Mesko"
     assert [neutralise(v) for v in ("@SUM(A1)", "\tx", "ok", "1-2")] == [
