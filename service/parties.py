@@ -134,6 +134,20 @@ class PartyIndex:
             return Party(name=stripped[:-1].strip(), code=None, kind="non-state-actor")
         raise UnknownParty(text, self.suggest(text))
 
+    def search(self, text: str, limit: int = 20) -> list[Party]:
+        """Parties a spelling of which equals, starts with or contains `text` (in that
+        order; case, dots and spaces as in `resolve`): autocomplete."""
+        wanted = _key(text)
+        if not wanted:
+            return []
+        ranked: dict[Party, int] = {}
+        for key, party in self._by_key.items():
+            rank = 0 if key == wanted else 1 if key.startswith(wanted) else 2
+            if rank < 2 or wanted in key:
+                ranked[party] = min(rank, ranked.get(party, rank))
+        found = sorted(ranked, key=lambda p: (ranked[p], p.name))
+        return found[:limit]
+
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Canonical names of the parties whose spellings are closest to `text`."""
         matches = difflib.get_close_matches(_key(text), self._by_key.keys(), n=10, cutoff=0.75)

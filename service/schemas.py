@@ -44,6 +44,7 @@ from .services.query import (
     RecordQuery,
     SortKey,
 )
+from .services.stats import MEASURES, StatsQuery
 
 
 def _check_text(value: str) -> None:
@@ -537,18 +538,12 @@ def _split(values: list[str]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
-class _ProcurementQueryBase(ma.Schema):
-    """Query parameters of the record list and its exports (README, "Querying")."""
+class _FilterQueryBase(ma.Schema):
+    """The filters shared by the list, its exports and the stats (README, "Querying")."""
 
     class Meta:
         unknown = ma.RAISE
 
-    limit = fields.Integer(
-        load_default=50,
-        validate=validate.Range(min=1, max=500),
-        metadata={"description": "Page size, 1-500."},
-    )
-    cursor = Text(metadata={"description": "Opaque cursor from a page's `next` link."})
     q = Text(
         validate=validate.Length(max=500),
         metadata={
@@ -563,36 +558,6 @@ class _ProcurementQueryBase(ma.Schema):
             "quantity never match.",
             "pattern": r"^[0-9]+(-[0-9]+)?$",
         }
-    )
-    sort = Repeated(
-        Text(),
-        metadata={
-            "description": "Fields to sort by, comma-separated or repeated; `-field` for "
-            "descending. Empty values sort last; ties are broken by id. Default: -created_at."
-        },
-    )
-    fields_ = Repeated(
-        Text(),
-        data_key="fields",
-        metadata={"description": "Return only these fields (comma-separated or repeated)."},
-    )
-    count = fields.String(
-        validate=validate.OneOf(["exact"]),
-        metadata={"description": "`exact` adds `total` to the body and an X-Total-Count header."},
-    )
-    facet = Repeated(
-        Text(),
-        metadata={
-            "description": "Count the values of a field over the filtered records (repeat for "
-            "several): a categorical field, `year` or `month` of announced_on."
-        },
-    )
-    format = fields.String(
-        validate=validate.OneOf(OUTPUT_FORMATS),
-        metadata={
-            "description": "json (default), csv, ndjson or sipri (SIPRI trade-register layout); "
-            "the Accept header may choose csv or ndjson too."
-        },
     )
 
     @ma.pre_load
@@ -619,6 +584,65 @@ class _ProcurementQueryBase(ma.Schema):
             raise ma.ValidationError(errors)
         return plain
 
+    @staticmethod
+    def record_query(data: dict[str, Any], **extra: Any) -> RecordQuery:
+        """The RecordQuery of loaded arguments (filters, overlap, search) and `extra`."""
+        filters: list[Filter] = []
+        for key, values in data.items():
+            name, _sep, op = key.partition("__")
+            if name in FIELDS and (op or name == key):
+                filters.extend(Filter(name, op or "eq", v) for v in values)
+        overlap: tuple[int, int] | None = None
+        if "quantity_overlaps" in data:
+            overlap = _quantity_range(data["quantity_overlaps"])
+        return RecordQuery(
+            filters=tuple(filters), quantity_overlaps=overlap, q=data.get("q"), **extra
+        )
+
+
+FACETABLE = (*(n for n, s in FIELDS.items() if s.facet), *DERIVED_FACETS)
+
+
+class _ProcurementQueryBase(_FilterQueryBase):
+    """Query parameters of the record list and its exports (README, "Querying")."""
+
+    limit = fields.Integer(
+        load_default=50,
+        validate=validate.Range(min=1, max=500),
+        metadata={"description": "Page size, 1-500."},
+    )
+    cursor = Text(metadata={"description": "Opaque cursor from a page's `next` link."})
+    sort = Repeated(
+        Text(),
+        metadata={
+            "description": "Fields to sort by, comma-separated or repeated; `-field` for "
+            "descending. Empty values sort last; ties are broken by id. Default: -created_at."
+        },
+    )
+    fields_ = Repeated(
+        Text(),
+        data_key="fields",
+        metadata={"description": "Return only these fields (comma-separated or repeated)."},
+    )
+    count = fields.String(
+        validate=validate.OneOf(["exact"]),
+        metadata={"description": "`exact` adds `total` to the body and an X-Total-Count header."},
+    )
+    facet = Repeated(
+        Text(validate=validate.OneOf(FACETABLE)),
+        metadata={
+            "description": "Count the values of a field over the filtered records (repeat for "
+            "several): a categorical field, `year` or `month` of announced_on."
+        },
+    )
+    format = fields.String(
+        validate=validate.OneOf(OUTPUT_FORMATS),
+        metadata={
+            "description": "json (default), csv, ndjson or sipri (SIPRI trade-register layout); "
+            "the Accept header may choose csv or ndjson too."
+        },
+    )
+
     @ma.validates_schema
     def _check(self, data: dict[str, Any], **_: Any) -> None:
         for name in _split(data.get("sort", [])):
@@ -630,33 +654,17 @@ class _ProcurementQueryBase(ma.Schema):
         for name in _split(data.get("fields_", [])):
             if name not in known:
                 raise ma.ValidationError(f"Unknown field {name!r}.", "fields")
-        facetable = {n for n, s in FIELDS.items() if s.facet} | set(DERIVED_FACETS)
-        for name in data.get("facet", []):
-            if name not in facetable:
-                raise ma.ValidationError(
-                    f"Cannot count {name!r}; one of: {', '.join(sorted(facetable))}.", "facet"
-                )
 
     @ma.post_load
     def _to_query(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        filters: list[Filter] = []
-        for key, values in data.items():
-            name, _sep, op = key.partition("__")
-            if name in FIELDS and (op or name == key):
-                filters.extend(Filter(name, op or "eq", v) for v in values)
-        overlap: tuple[int, int] | None = None
-        if "quantity_overlaps" in data:
-            overlap = _quantity_range(data["quantity_overlaps"])
         sort = tuple(
             SortKey(n.removeprefix("-"), n.startswith("-")) for n in _split(data.get("sort", []))
         )
         if len({k.field for k in sort}) != len(sort):
             raise ma.ValidationError("A field may appear once in a sort.", "sort")
         after = decode_cursor(data["cursor"]) if "cursor" in data else None
-        query = RecordQuery(
-            filters=tuple(filters),
-            quantity_overlaps=overlap,
-            q=data.get("q"),
+        query = self.record_query(
+            data,
             sort=sort or DEFAULT_SORT,
             limit=data["limit"],
             after=after,
@@ -668,6 +676,107 @@ class _ProcurementQueryBase(ma.Schema):
             "count": data.get("count") == "exact",
             "format": data.get("format"),
         }
+
+
+class _StatsQueryBase(_FilterQueryBase):
+    """Query parameters of /stats: the list's filters plus grouping and order."""
+
+    group_by = Repeated(
+        Text(),
+        required=True,
+        metadata={
+            "description": "Up to 3 categorical fields, comma-separated (or `year`/`month` of "
+            "announced_on for a time series): one result row per combination."
+        },
+    )
+    order = Repeated(
+        Text(),
+        metadata={
+            "description": "Sort the groups by a measure (count, quantity_low, quantity_high, "
+            "quantity_high_unknown) or a group field; `-` for descending. Default: -count."
+        },
+    )
+    limit = fields.Integer(
+        load_default=100,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "At most this many groups (top-N with `order`), 1-1000."},
+    )
+    format = fields.String(
+        validate=validate.OneOf(["json", "csv"]),
+        metadata={"description": "json (default; a flat array) or csv."},
+    )
+
+    @ma.post_load
+    def _to_query(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        group_by = tuple(dict.fromkeys(_split(data["group_by"])))
+        if not group_by or len(group_by) > 3:
+            raise ma.ValidationError("Give one to three fields.", "group_by")
+        for name in group_by:
+            if name not in FACETABLE:
+                raise ma.ValidationError(
+                    f"Cannot group by {name!r}; one of: {', '.join(sorted(FACETABLE))}.",
+                    "group_by",
+                )
+        order = []
+        for name in _split(data.get("order", [])) or ["-count"]:
+            key = name.removeprefix("-")
+            if key not in MEASURES and key not in group_by:
+                raise ma.ValidationError(
+                    f"Cannot order by {key!r}: a measure or a group_by field.", "order"
+                )
+            order.append((key, name.startswith("-")))
+        query = StatsQuery(
+            records=self.record_query(data),
+            group_by=group_by,
+            order=tuple(order),
+            limit=data["limit"],
+        )
+        return {"stats": query, "format": data.get("format") or "json"}
+
+
+class SuggestQuerySchema(ma.Schema):
+    """Autocomplete: what has been typed so far."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    q = Text(
+        required=True,
+        validate=validate.Length(max=TEXT_LIMIT),
+        metadata={"description": "Part of a name, alias or ISO code."},
+    )
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PartySuggestionSchema(ma.Schema):
+    name = fields.String(required=True)
+    code = fields.String(required=True, allow_none=True)
+    kind = fields.String(required=True, allow_none=True)
+    records = fields.Integer(required=True, metadata={"description": "As buyer or seller."})
+
+
+class SystemSuggestionSchema(ma.Schema):
+    name = fields.String(required=True)
+    records = fields.Integer(required=True)
+
+
+class StatsGroupSchema(ma.Schema):
+    """One group: its field values, then the measures; `value_<CURRENCY>` per currency."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    count = fields.Integer(required=True)
+    quantity_low = fields.Integer(
+        required=True, metadata={"description": "Sum of quantity minima (unknown counts as 0)."}
+    )
+    quantity_high = fields.Integer(
+        required=True, metadata={"description": "Sum of the known quantity maxima."}
+    )
+    quantity_high_unknown = fields.Integer(
+        required=True,
+        metadata={"description": "Records whose maximum is unknown (0: quantity_high is exact)."},
+    )
 
 
 def _quantity_range(text: str) -> tuple[int, int]:
@@ -687,6 +796,11 @@ ProcurementQuerySchema = type(
     "ProcurementQuerySchema",
     (_ProcurementQueryBase,),
     {"__doc__": _ProcurementQueryBase.__doc__, **_filter_fields()},
+)
+StatsQuerySchema = type(
+    "StatsQuerySchema",
+    (_StatsQueryBase,),
+    {"__doc__": _StatsQueryBase.__doc__, **_filter_fields()},
 )
 
 

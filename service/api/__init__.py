@@ -36,13 +36,14 @@ class ProblemApi(Api):  # type: ignore[misc]
 
 def init_app(app: flask.Flask) -> ProblemApi:
     """Create the Api and register every blueprint."""
-    from . import articles, docs, health, imports, procurements
+    from . import articles, docs, health, imports, procurements, stats
 
     api = ProblemApi(app)
     api.register_blueprint(procurements.blp)
     api.register_blueprint(procurements.batch_blp)
     api.register_blueprint(articles.blp)
     api.register_blueprint(imports.blp)
+    api.register_blueprint(stats.blp)
     api.register_blueprint(health.blp)
     api.register_blueprint(health.blp_v1)
     docs.init_app(app)

@@ -29,7 +29,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from ..exceptions import InvalidQuery
@@ -156,7 +167,7 @@ def column(name: str) -> Any:
     if name == "year":
         return func.extract("year", Procurement.announced_on).cast(Integer)
     if name == "month":
-        return func.to_char(Procurement.announced_on, "YYYY-MM")
+        return func.to_char(Procurement.announced_on, literal_column("'YYYY-MM'"))
     if name not in FIELDS:
         raise InvalidQuery(name, f"Unknown field {name!r}.")
     return getattr(Procurement, name)

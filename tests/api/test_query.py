@@ -3,57 +3,14 @@ paging, fields, counts, facets, and its errors (injection included)."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
 
-from tests.api.helpers import BASE, assert_problem, count, create
-from tests.builders import record
-
-# system, buyer, seller, category, status, quantity_min, quantity_max, announced_on, maker
-ROWS: list[tuple[Any, ...]] = [
-    ("Piorun", "Belgium", "Poland", "air-defence", "intent", 200, 300, "2025-06-02", "Mesko"),
-    ("K9 Thunder", "Estonia", "South Korea", "artillery", "contracted", 12, 12, "2024-05-07", None),
-    ("HIMARS", "Estonia", "United States", "artillery", "delivered", 6, 6, "2022-12-02", None),
-    ("Leopard 2A8", "Lithuania", "Germany", "armoured-vehicle", "contracted", 44, 44, None, "KNDS"),
-    ("Rafale", "Serbia", "France", "aircraft", "contracted", 12, 12, "2024-08-29", "Dassault"),
-    ("F-35A", "Romania", "United States", "aircraft", "approved", None, 32, "2024-09-13", None),
-    ("Patriot", "Poland", "United States", "air-defence", "contracted", 48, None, "2023-09-01", ""),
-    ("Gripen", "Colombia", "Sweden", "aircraft", "announced", None, None, "2025-04-02", "Saab"),
-    ("CV90", "Netherlands", "Sweden", "armoured-vehicle", "announced", None, None, None, "BAE"),
-]
-
-
-def _seed(client: FlaskClient) -> dict[str, str]:
-    """The rows above as records; system -> id."""
-    ids = {}
-    for system, buyer, seller, category, status, low, high, announced, maker in ROWS:
-        body = record(
-            system=system,
-            buyer=buyer,
-            seller=seller,
-            category=category,
-            status=status,
-            quantity_min=low,
-            quantity_max=high,
-            announced_on=announced,
-            manufacturer=maker or None,
-            quantity_unit=None,
-            notes=f"{system} deal note 100%_sure" if system == "HIMARS" else None,
-            sources=[
-                {
-                    "url": f"https://example.org/{system.lower().replace(' ', '-')}",
-                    "title": f"{buyer} and the {system}",
-                    "excerpt": "Background: a contract for coastal missiles."
-                    if system == "Patriot"
-                    else f"{buyer} moves on {system}.",
-                }
-            ],
-        )
-        ids[system] = create(client, body)["id"]
-    return ids
+from tests.api.dataset import ROWS
+from tests.api.dataset import seed as _seed
+from tests.api.helpers import BASE, assert_problem, count
 
 
 def _systems(client: FlaskClient, query: str) -> list[str]:
@@ -191,6 +148,7 @@ def test_fields_count_and_facets(client: FlaskClient) -> None:
     _seed(client)
     response = client.get(
         f"{BASE}?category=aircraft&fields=system,buyer&count=exact&facet=status&facet=year"
+        "&facet=month"
     )
     body = response.get_json()
     assert response.headers["X-Total-Count"] == "3"
@@ -205,6 +163,7 @@ def test_fields_count_and_facets(client: FlaskClient) -> None:
         {"value": 2024, "count": 2},
         {"value": 2025, "count": 1},
     ]
+    assert {v["value"] for v in body["facets"]["month"]} == {"2024-08", "2024-09", "2025-04"}
 
 
 def test_facets_count_the_filtered_set_not_the_page(client: FlaskClient) -> None:
