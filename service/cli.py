@@ -400,6 +400,28 @@ def extract_eval(ctx: click.Context, gold_dir: Path, quiet: bool) -> None:
     click.echo(summary_line(total))
 
 
+@cli.command("reporting-role")
+@click.option("--name", default="reporting", show_default=True, help="Role name.")
+@click.pass_context
+def reporting_role(ctx: click.Context, name: str) -> None:
+    """Create the read-only role of BI tools (password from REPORTING_PASSWORD).
+
+    The role may read the views of schema `reporting` (deals, totals_by_party,
+    totals_by_year) and nothing else. Running it again resets the password.
+    """
+    from .services import reporting
+
+    settings = _settings(ctx)
+    password = settings.reporting_password
+    if password is None:
+        raise click.UsageError("Set REPORTING_PASSWORD (at least 8 characters).")
+    with _database(settings) as database:
+        _check_schema(database, settings.migrate_on_start)
+        with database.session_scope() as session:
+            created = reporting.ensure_role(session, name, password)
+    click.echo(f"{'created' if created else 'updated'} role {name}: reads schema reporting only")
+
+
 # --- serve ----------------------------------------------------------------------------
 
 
@@ -446,6 +468,12 @@ def serve(
         if settings.seed_on_start:
             outcome = run_seed(database, settings.seeds_dir, only_if_empty=True)
             log.info("seed: %s", dict(outcome))
+        if settings.reporting_password:
+            # docker compose --profile dashboards: Grafana logs in as this role.
+            from .services import reporting
+
+            with database.session_scope() as session:
+                reporting.ensure_role(session, "reporting", settings.reporting_password)
     _run_gunicorn(settings)
 
 

@@ -70,6 +70,9 @@ class Settings:
     import_max_bytes: int = 512 * 1024 * 1024
     batch_max_bytes: int = 32 * 1024 * 1024
     log_level: str = "INFO"
+    reporting_password: str | None = None
+    """Password of the read-only `reporting` role of BI tools; when set, serving
+    creates the role (or resets its password) at start."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +83,9 @@ class Settings:
         level = get("LOG_LEVEL", s.log_level).upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+        reporting = get("REPORTING_PASSWORD") or None
+        if reporting is not None and len(reporting) < 8:
+            raise ConfigError("REPORTING_PASSWORD must have at least 8 characters")
         url = get("DATABASE_URL") or None
         if url is not None and not url.startswith(("postgresql://", "postgres://", "postgresql+")):
             raise ConfigError("DATABASE_URL must be a postgresql:// URL")
@@ -113,6 +119,7 @@ class Settings:
                 "BATCH_MAX_BYTES", get("BATCH_MAX_BYTES", str(s.batch_max_bytes)), 1024, 1 << 32
             ),
             log_level=level,
+            reporting_password=reporting,
         )
 
     def with_overrides(self, **changes: object) -> Settings:
