@@ -36,7 +36,7 @@ class ProblemApi(Api):  # type: ignore[misc]
 
 def init_app(app: flask.Flask) -> ProblemApi:
     """Create the Api and register every blueprint."""
-    from . import articles, docs, health, imports, procurements, stats
+    from . import articles, docs, explorer, health, imports, procurements, stats
 
     api = ProblemApi(app)
     api.register_blueprint(procurements.blp)
@@ -47,4 +47,5 @@ def init_app(app: flask.Flask) -> ProblemApi:
     api.register_blueprint(health.blp)
     api.register_blueprint(health.blp_v1)
     docs.init_app(app)
+    app.register_blueprint(explorer.bp)
     return api
