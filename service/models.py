@@ -211,6 +211,20 @@ class Procurement(Base):
 
 Index("ix_procurement_system_lower", func.lower(Procurement.system))
 
+# The list's common "newest announcement first" pages, alone and per buyer or seller:
+# ORDER BY announced_on DESC NULLS LAST, id DESC walks these (see services/query.py).
+for _name, _columns in {
+    "ix_procurement_announced_on_id": (),
+    "ix_procurement_buyer_announced_on_id": (Procurement.buyer,),
+    "ix_procurement_seller_announced_on_id": (Procurement.seller,),
+}.items():
+    Index(
+        _name,
+        *_columns,
+        Procurement.announced_on.desc().nulls_last(),
+        Procurement.id.desc(),
+    )
+
 
 def search_document() -> Any:
     """The full-text document of a record: system and maker weigh most, then the

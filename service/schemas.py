@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 import json
 import re
+import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache, partial
@@ -1011,3 +1014,53 @@ class BatchResultSchema(ma.Schema):
     updated = fields.Integer(required=True)
     unchanged = fields.Integer(required=True)
     items = fields.List(fields.Nested(BatchItemSchema), required=True)
+
+
+def _utc_text(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+_NOTATION = {"non-state-actor": "*", "organisation": "**"}
+
+
+def record_dumper(only: list[str] | None = None) -> Callable[[Any], dict[str, Any]]:
+    """A fast ProcurementSchema dump for exports: plain rows (as services.query.stream_rows
+    yields them) to the dicts the JSON API returns, field for field (a test compares
+    the two), at a fraction of marshmallow's cost per row."""
+    names = only or list(ProcurementSchema._declared_fields)
+
+    def party(side: str) -> Callable[[Any], Any]:
+        def convert(row: Any) -> Any:
+            kind = getattr(row, f"{side}_kind")
+            suffix = _NOTATION.get(kind.value if kind is not None else "", "")
+            return getattr(row, side) + suffix
+
+        return convert
+
+    def plain(name: str) -> Callable[[Any], Any]:
+        def convert(row: Any) -> Any:
+            value = getattr(row, name)
+            if value is None or isinstance(value, (str, int, bool, list)):
+                return value
+            if isinstance(value, enum.Enum):
+                return value.value
+            if isinstance(value, uuid.UUID):
+                return str(value)
+            if isinstance(value, Decimal):
+                return format(value, "f")
+            if isinstance(value, datetime):
+                return _utc_text(value)
+            if isinstance(value, date):
+                return value.isoformat()
+            return value
+
+        return convert
+
+    converters = [
+        (name, party(name) if name in {"buyer", "seller"} else plain(name)) for name in names
+    ]
+
+    def dump(row: Any) -> dict[str, Any]:
+        return {name: convert(row) for name, convert in converters}
+
+    return dump

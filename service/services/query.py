@@ -235,9 +235,10 @@ def _order_by(sort: Sequence[SortKey]) -> list[Any]:
     order: list[Any] = []
     for key in sort:
         col = column(key.field)
-        if FIELDS[key.field].nullable:
-            order.append(col.is_(None))  # false before true: empty values last
-        order.append(col.desc() if key.descending else col.asc())
+        ordered = col.desc() if key.descending else col.asc()
+        # Empty values last in both directions (NULLS LAST, which an index declared
+        # the same way serves); a column that is never empty keeps the plain order.
+        order.append(ordered.nulls_last() if FIELDS[key.field].nullable else ordered)
     order.append(Procurement.id.desc() if sort[0].descending else Procurement.id.asc())
     return order
 
@@ -327,17 +328,7 @@ def list_(session: Session, query: RecordQuery, *, total: bool = False) -> Page:
     """One page in the query's sort order after its cursor key, with the facets asked
     for (over the whole filtered set) and, with `total`, how many records match."""
     where = conditions(query)
-    paged = list(where)
-    if query.after is not None:
-        paged.append(_after(query.sort, query.after))
-    rows = list(
-        session.scalars(
-            select(Procurement)
-            .where(*paged)
-            .order_by(*_order_by(query.sort))
-            .limit(query.limit + 1)
-        )
-    )
+    rows = _page(session, where, query.sort, query.after, query.limit + 1)
     next_key = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
@@ -348,6 +339,46 @@ def list_(session: Session, query: RecordQuery, *, total: bool = False) -> Page:
     for name in query.facets:
         page.facets[name] = facet(session, query, name)
     return page
+
+
+def _page(
+    session: Session,
+    where: list[ColumnElement[bool]],
+    sort: Sequence[SortKey],
+    after: Sequence[Any] | None,
+    limit: int,
+) -> list[Procurement]:
+    """Up to `limit` records after the cursor key, in sort order.
+
+    One nullable sort key with a cursor among the non-empty values is read in two
+    index range scans: the values after the cursor ((value, id) compared as a row),
+    then, if the page is not full, the empty values. Every page then costs what the
+    first does, however deep the walk (an OR of both would scan from the start).
+    """
+
+    def fetch(*extra: ColumnElement[bool], order: list[Any], n: int) -> list[Procurement]:
+        statement = select(Procurement).where(*where, *extra).order_by(*order).limit(n)
+        return list(session.scalars(statement))
+
+    order = _order_by(sort)
+    if after is None:
+        return fetch(order=order, n=limit)
+    condition = _after(sort, after)
+    spec = FIELDS[sort[0].field]
+    if len(sort) > 1 or not spec.nullable or after[1] is None:
+        return fetch(condition, order=order, n=limit)
+    key = sort[0]
+    col = column(key.field)
+    value = _cursor_value(spec, after[1])
+    last_id = uuid.UUID(after[-1])
+    row = tuple_(col, Procurement.id)
+    bound = tuple_(literal(value, col.type), literal(last_id))
+    beyond = row < bound if key.descending else row > bound
+    rows = fetch(beyond, order=order, n=limit)
+    if len(rows) < limit:
+        id_order = Procurement.id.desc() if key.descending else Procurement.id.asc()
+        rows += fetch(col.is_(None), order=[id_order], n=limit - len(rows))
+    return rows
 
 
 def count(session: Session, query: RecordQuery) -> int:
