@@ -101,6 +101,17 @@ _SIPRI_HEADER = (
 )
 
 
+_NOTATION = {"non-state-actor": "*", "organisation": "**"}
+"""SIPRI marks a non-state actor with "*" and an organisation with "**"."""
+
+
+def _party(r: dict[str, Any], side: str) -> str:
+    original = r.get(f"{side}_original")
+    if original:
+        return _plain(original)  # SIPRI's own spelling, kept from an import
+    return _plain(r[side] + _NOTATION.get(r.get(f"{side}_kind") or "", ""))
+
+
 def _plain(value: Any) -> str:
     """A cell of the unquoted SIPRI layout: no commas, no line breaks."""
     return " ".join(str(value).replace(",", ";").split()) if value is not None else ""
@@ -146,8 +157,8 @@ def sipri_lines(records: Iterable[dict[str, Any]], today: date) -> Iterator[str]
         if value and comment_value(comments) != comment_value(value):
             comments = f"{comments} {value}".strip()  # notes that state the value keep it
         cells = [
-            _plain(r.get("buyer_original") or r["buyer"]),
-            _plain(r.get("seller_original") or r["seller"]),
+            _party(r, "buyer"),
+            _party(r, "seller"),
             str(year),
             "?" if r.get("order_year_estimated") else "",
             "" if ordered is None else str(ordered),
