@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import enum
 import json
 import re
-import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -1021,33 +1019,37 @@ def _utc_text(value: datetime) -> str:
 
 
 def record_dumper(only: list[str] | None = None) -> Callable[[Any], dict[str, Any]]:
-    """A fast ProcurementSchema dump for exports: plain rows (as services.query.stream_rows
-    yields them) to the dicts the JSON API returns, field for field (a test compares
-    the two), at a fraction of marshmallow's cost per row."""
+    """A fast ProcurementSchema dump for lists and exports: plain rows (as
+    services.query yields them) to the dicts the JSON API returns, field for field (a
+    test compares the two), at a fraction of marshmallow's cost per row. Each
+    column's conversion is chosen once, from its type."""
     names = only or list(ProcurementSchema._declared_fields)
+    columns = Procurement.__table__.columns
 
-    def plain(name: str) -> Callable[[Any], Any]:
-        def convert(row: Any) -> Any:
-            value = getattr(row, name)
-            if value is None or isinstance(value, (str, int, bool, list)):
-                return value
-            if isinstance(value, enum.Enum):
-                return value.value
-            if isinstance(value, uuid.UUID):
-                return str(value)
-            if isinstance(value, Decimal):
-                return format(value, "f")
-            if isinstance(value, datetime):
-                return _utc_text(value)
-            if isinstance(value, date):
-                return value.isoformat()
-            return value
+    def converter(name: str) -> Callable[[Any], Any] | None:
+        kind = type(columns[name].type)
+        if kind is sa.Uuid:
+            return str
+        if kind is sa.Enum:
+            return lambda v: v.value
+        if kind is sa.Numeric:
+            return lambda v: format(v, "f")
+        if kind is sa.DateTime:
+            return _utc_text
+        if kind is sa.Date:
+            return date.isoformat
+        return None  # str, int, bool, lists and JSON go out as they are
 
-        return convert
-
-    converters = [(name, plain(name)) for name in names]
+    plan = [(name, converter(name)) for name in names]
+    plain = [name for name, convert in plan if convert is None]
+    converted = [(name, convert) for name, convert in plan if convert is not None]
 
     def dump(row: Any) -> dict[str, Any]:
-        return {name: convert(row) for name, convert in converters}
+        mapping = row._mapping
+        out = {name: mapping[name] for name in plain}
+        for name, convert in converted:
+            value = mapping[name]
+            out[name] = None if value is None else convert(value)
+        return {name: out[name] for name in names}
 
     return dump

@@ -40,7 +40,7 @@ def _article_body(article: Any, record_ids: list[str]) -> dict[str, Any]:
 
 @blp.route("/extract")
 class Extract(MethodView):
-    @blp.arguments(ArticleInputSchema)
+    @blp.arguments(ArticleInputSchema())
     @blp.response(200, ExtractResultSchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
@@ -55,7 +55,7 @@ class Extract(MethodView):
 
 @blp.route("")
 class Articles(MethodView):
-    @blp.arguments(ArticleInputSchema)
+    @blp.arguments(ArticleInputSchema())
     @blp.response(201, ArticleStoredSchema, headers={"Location": {"schema": {"type": "string"}}})
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")

@@ -38,7 +38,7 @@ _FILE_TYPES = {
 
 @blp.route("")
 class Imports(MethodView):
-    @blp.arguments(ImportQuerySchema, location="query", error_status_code=400)
+    @blp.arguments(ImportQuerySchema(), location="query", error_status_code=400)
     @blp.response(200, ImportResultSchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")

@@ -35,7 +35,7 @@ blp = Blueprint(
 
 @blp.route("/stats")
 class Stats(MethodView):
-    @blp.arguments(StatsQuerySchema, location="query", error_status_code=400, unknown=ma.RAISE)
+    @blp.arguments(StatsQuerySchema(), location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, StatsGroupSchema(many=True))
     @blp.doc(
         responses={
@@ -66,7 +66,7 @@ class Stats(MethodView):
 
 @blp.route("/parties")
 class Parties(MethodView):
-    @blp.arguments(SuggestQuerySchema, location="query", error_status_code=400, unknown=ma.RAISE)
+    @blp.arguments(SuggestQuerySchema(), location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, PartySuggestionSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """Autocomplete buyers and sellers: names, aliases and codes, with record counts."""
@@ -75,7 +75,7 @@ class Parties(MethodView):
 
 @blp.route("/systems")
 class Systems(MethodView):
-    @blp.arguments(SuggestQuerySchema, location="query", error_status_code=400, unknown=ma.RAISE)
+    @blp.arguments(SuggestQuerySchema(), location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, SystemSuggestionSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """Autocomplete systems named on records, with record counts."""

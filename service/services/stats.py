@@ -34,54 +34,56 @@ class StatsQuery:
 
 
 def stats(session: Session, query: StatsQuery) -> list[dict[str, Any]]:
-    """One flat dict per group: the group keys, the MEASURES and `value_<CURRENCY>`."""
+    """One flat dict per group: the group keys, the MEASURES and `value_<CURRENCY>`.
+
+    One pass over the matching records, grouped by the keys and the currency; the
+    per-currency rows of a group are then added up here (a group has a handful),
+    ordered and cut to the limit.
+    """
     keys = [column(name).label(name) for name in query.group_by]
-    measures: dict[str, Any] = {
-        "count": func.count().label("count"),
-        "quantity_low": func.coalesce(func.sum(func.coalesce(Procurement.quantity_min, 0)), 0),
-        "quantity_high": func.coalesce(func.sum(Procurement.quantity_max), 0),
-        "quantity_high_unknown": func.count().filter(Procurement.quantity_max.is_(None)),
-    }
-    where = conditions(query.records)
-    order = []
-    for name, descending in query.order:
-        expression = measures[name] if name in measures else keys[query.group_by.index(name)]
-        order.append(
-            expression.desc().nulls_last() if descending else expression.asc().nulls_last()
-        )
-    order.extend(k.asc().nulls_last() for k in keys)
     rows = session.execute(
-        select(*keys, *(m.label(n) for n, m in measures.items()))
-        .where(*where)
-        .group_by(*keys)
-        .order_by(*order)
-        .limit(query.limit)
-    ).all()
-    groups = [
-        {
-            **{name: _json_value(getattr(row, name)) for name in query.group_by},
-            **{name: int(getattr(row, name)) for name in MEASURES},
-        }
-        for row in rows
-    ]
-    # Values: summed per currency, for the groups listed.
-    values = session.execute(
-        select(*keys, Procurement.value_currency, func.sum(Procurement.value_amount))
-        .where(*where, Procurement.value_currency.is_not(None))
+        select(
+            *keys,
+            Procurement.value_currency,
+            func.count(),
+            func.sum(func.coalesce(Procurement.quantity_min, 0)),
+            func.sum(Procurement.quantity_max),
+            func.count().filter(Procurement.quantity_max.is_(None)),
+            func.sum(Procurement.value_amount),
+        )
+        .where(*conditions(query.records))
         .group_by(*keys, Procurement.value_currency)
     ).all()
-    by_key = {tuple(g[name] for name in query.group_by): g for g in groups}
+    width = len(keys)
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     currencies: set[str] = set()
-    for row in values:
-        *group, currency, total = row
-        target = by_key.get(tuple(_json_value(v) for v in group))
-        if target is not None:
-            target[f"value_{currency}"] = _decimal_text(total)
+    for row in rows:
+        key = tuple(_json_value(v) for v in row[:width])
+        currency, n, low, high, unknown, value = row[width:]
+        group = groups.get(key)
+        if group is None:
+            group = dict(zip(query.group_by, key, strict=True))
+            group.update(count=0, quantity_low=0, quantity_high=0, quantity_high_unknown=0)
+            groups[key] = group
+        group["count"] += n
+        group["quantity_low"] += int(low or 0)
+        group["quantity_high"] += int(high or 0)
+        group["quantity_high_unknown"] += unknown
+        if currency is not None:
+            group[f"value_{currency}"] = _decimal_text(value)
             currencies.add(currency)
-    for g in groups:
+    result = list(groups.values())
+    for group in result:
         for currency in currencies:
-            g.setdefault(f"value_{currency}", None)
-    return groups
+            group.setdefault(f"value_{currency}", None)
+    # Least significant first (stable sorts): the group keys, then the order asked.
+    passes = [(name, False) for name in reversed(query.group_by)]
+    passes += list(reversed(query.order))
+    for name, descending in passes:
+        present = [g for g in result if g[name] is not None]
+        present.sort(key=lambda g: g[name], reverse=descending)
+        result = present + [g for g in result if g[name] is None]  # empty values last
+    return result[: query.limit]
 
 
 def _decimal_text(value: Decimal) -> str:

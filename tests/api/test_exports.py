@@ -104,6 +104,8 @@ def test_ndjson_lines_are_the_api_records(client: FlaskClient) -> None:
     assert response.headers["X-Total-Count"] == "4"
     assert lines == client.get(f"{BASE}?sort=system").get_json()["items"]
     assert {line["seller_kind"] for line in lines} >= {"non-state-actor"}
+    # ... and what reading each record alone returns (another serialiser).
+    assert lines == [client.get(f"{BASE}/{line['id']}").get_json() for line in lines]
 
 
 def test_exports_take_fields_and_ignore_paging(client: FlaskClient) -> None:
