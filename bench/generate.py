@@ -68,7 +68,8 @@ def rows(count: int, seed: int) -> list[tuple[object, ...]]:
     sellers = countries[:]  # the big exporters first: most skewed
     systems = yaml.safe_load((ROOT / "seeds/gazetteer/systems.yaml").read_text(encoding="utf-8"))
     rng.shuffle(systems)
-    buyer_w, seller_w, system_w = _weights(len(buyers)), _weights(len(sellers)), _weights(len(systems))
+    buyer_w, seller_w = _weights(len(buyers)), _weights(len(sellers))
+    system_w = _weights(len(systems))
     statuses = [s for s, _ in STATUSES]
     status_w = [w for _, w in STATUSES]
     start = datetime(2015, 1, 1, tzinfo=UTC)
@@ -84,7 +85,12 @@ def rows(count: int, seed: int) -> list[tuple[object, ...]]:
         shape = rng.random()
         n = int(rng.paretovariate(1.2) * 4)
         low, high = (
-            (n, n) if shape < 0.55 else (n, n * 2) if shape < 0.7 else (None, n) if shape < 0.8
+            (n, n)
+            if shape < 0.55
+            else (n, n * 2)
+            if shape < 0.7
+            else (None, n)
+            if shape < 0.8
             else (None, None)
         )
         announced = date(2000, 1, 1) + timedelta(days=rng.randrange(26 * 365))

@@ -1,6 +1,7 @@
 """Query speed through the API under gunicorn, at several table sizes.
 
-    DATABASE_URL=postgresql://.../bench_query python bench/query_speed.py [--sizes 10000,100000,1000000]
+    DATABASE_URL=postgresql://.../bench_query python bench/query_speed.py \\
+        [--sizes 10000,100000,1000000]
 
 For each size: bench/generate.py fills the database (it is emptied first), the
 service is started under gunicorn (2 sync workers, as `python -m service serve`),
@@ -83,8 +84,18 @@ def _serve(url: str) -> subprocess.Popen[bytes]:
     }
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "service", "serve", "--bind", f"127.0.0.1:{PORT}",
-            "--workers", "2", "--timeout", "600", "--no-seed", "--no-migrate",
+            sys.executable,
+            "-m",
+            "service",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--timeout",
+            "600",
+            "--no-seed",
+            "--no-migrate",
         ],
         env=env,
         cwd=ROOT,
