@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from service.app import create_app
 from service.cli import cli
 from service.config import Settings
-from service.db import sqlalchemy_url
+from service.db import get_db, sqlalchemy_url
 from service.migrate import upgrade
 from tests.conftest import ROOT, Databases
 
@@ -56,11 +56,14 @@ def live_url(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> 
         seeds_dir=ROOT / "seeds",
         log_level="WARNING",
     )
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    app = create_app(settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
+    get_db(app).dispose()  # close the pool's connections now, not at garbage collection
 
 
 @pytest.fixture(scope="module")
