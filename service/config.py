@@ -70,6 +70,8 @@ class Settings:
     import_max_bytes: int = 512 * 1024 * 1024
     batch_max_bytes: int = 32 * 1024 * 1024
     log_level: str = "INFO"
+    require_if_match: bool = False
+    """Writes to a record (PUT, PATCH, DELETE) must send If-Match (428 otherwise)."""
     reporting_password: str | None = None
     """Password of the read-only `reporting` role of BI tools; when set, serving
     creates the role (or resets its password) at start."""
@@ -120,6 +122,7 @@ class Settings:
             ),
             log_level=level,
             reporting_password=reporting,
+            require_if_match=_bool("REQUIRE_IF_MATCH", get("REQUIRE_IF_MATCH", "false")),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -15,9 +15,16 @@ from typing import Any
 import flask
 import marshmallow as ma
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from .exceptions import Conflict, InvalidQuery, NotFound
+from .exceptions import (
+    Conflict,
+    InvalidQuery,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +156,24 @@ def register(app: flask.Flask) -> None:
     def _conflict(error: Conflict) -> flask.Response:
         errors = {error.field: [str(error)]} if error.field else None
         return problem(409, str(error), type_=PROBLEM_BASE + "conflict", errors=errors)
+
+    @app.errorhandler(PreconditionFailed)
+    def _precondition_failed(error: PreconditionFailed) -> flask.Response:
+        return problem(412, str(error), type_=PROBLEM_BASE + "precondition-failed")
+
+    @app.errorhandler(PreconditionRequired)
+    def _precondition_required(error: PreconditionRequired) -> flask.Response:
+        return problem(428, str(error), type_=PROBLEM_BASE + "precondition-required")
+
+    @app.errorhandler(StaleDataError)
+    def _stale(error: StaleDataError) -> flask.Response:
+        # Another request changed or deleted the record between our read and our
+        # write (the UPDATE ... WHERE version = the one read matched no row).
+        return problem(
+            412,
+            "The record was changed by another request; read it again and retry.",
+            type_=PROBLEM_BASE + "precondition-failed",
+        )
 
     @app.errorhandler(IntegrityError)
     def _integrity(error: IntegrityError) -> flask.Response:

@@ -30,3 +30,11 @@ class InvalidQuery(DomainError):
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(message)
         self.parameter = parameter
+
+
+class PreconditionFailed(DomainError):
+    """If-Match named a version that is no longer the record's (or another writer won)."""
+
+
+class PreconditionRequired(DomainError):
+    """REQUIRE_IF_MATCH is on and a write came without If-Match."""

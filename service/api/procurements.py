@@ -16,6 +16,7 @@ from flask_smorest import Blueprint
 from .. import exports
 from ..db import get_db, request_session
 from ..errors import problem, validation_problem
+from ..exceptions import NotFound, PreconditionFailed
 from ..schemas import (
     BatchResultSchema,
     ProcurementPageSchema,
@@ -206,7 +207,7 @@ class Procurements(MethodView):
         """Create a record."""
         record = procurements.create(request_session(), data)
         location = flask.url_for(".Procurement", procurement_id=record.id)
-        return record, 201, {"Location": location}
+        return record, 201, {"Location": location, "ETag": procurements.etag(record)}
 
 
 batch_blp = Blueprint(
@@ -249,39 +250,97 @@ class Batch(MethodView):
         return {**counts, "items": listed}
 
 
+_CONDITIONAL = [
+    {
+        "in": "header",
+        "name": "If-Match",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The record's ETag (from GET) or *: the write happens only if the record "
+        "has not changed since (412 otherwise); required when REQUIRE_IF_MATCH is on (428).",
+    }
+]
+_ETAG = {"ETag": {"description": "The record's strong entity tag.", "schema": {"type": "string"}}}
+
+
+def _for_write(procurement_id: uuid.UUID) -> Any:
+    """The record a PUT, PATCH or DELETE changes, after checking If-Match (RFC 9110:
+    a condition on a record that no longer exists fails: 412, not 404)."""
+    session = request_session()
+    if_match = flask.request.headers.get("If-Match")
+    try:
+        record = procurements.get(session, procurement_id)
+    except NotFound:
+        if if_match is not None:
+            raise PreconditionFailed("The record no longer exists.") from None
+        raise
+    required = flask.current_app.extensions["settings"].require_if_match
+    procurements.check_if_match(record, if_match, required)
+    return record
+
+
+def _with_etag(record: Any, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    return record, status, {"ETag": procurements.etag(record)}
+
+
 @blp.route("/<uuid:procurement_id>")
 class Procurement(MethodView):
-    @blp.response(200, ProcurementSchema)
+    @blp.response(200, ProcurementSchema, headers=_ETAG)
+    @blp.alt_response(304, description="Not Modified: If-None-Match named the current ETag.")
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(
+        parameters=[
+            {
+                "in": "header",
+                "name": "If-None-Match",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "ETags you hold: 304 without a body if one is current.",
+            }
+        ]
+    )
     def get(self, procurement_id: uuid.UUID) -> Any:
         """Read one record."""
-        return procurements.get(request_session(), procurement_id)
+        record = procurements.get(request_session(), procurement_id)
+        tag = procurements.etag(record)
+        held = {t.strip() for t in flask.request.headers.get("If-None-Match", "").split(",")}
+        if tag in held or "*" in held:
+            return flask.Response(status=304, headers={"ETag": tag})
+        return _with_etag(record)
 
     @blp.arguments(ProcurementWriteSchema())
-    @blp.response(200, ProcurementSchema)
+    @blp.response(200, ProcurementSchema, headers=_ETAG)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.doc(parameters=_CONDITIONAL)
     def put(self, data: dict[str, Any], procurement_id: uuid.UUID) -> Any:
         """Replace every writable field of a record."""
-        session = request_session()
-        return procurements.replace(session, procurements.get(session, procurement_id), data)
+        record = _for_write(procurement_id)
+        return _with_etag(procurements.replace(request_session(), record, data))
 
     @blp.arguments(ProcurementPatchSchema(), content_type=MERGE_PATCH)
-    @blp.response(200, ProcurementSchema)
+    @blp.response(200, ProcurementSchema, headers=_ETAG)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.doc(parameters=_CONDITIONAL)
     def patch(self, _patch: dict[str, Any], procurement_id: uuid.UUID) -> Any:
         """Change some fields (JSON Merge Patch; null clears a field)."""
-        session = request_session()
-        record = procurements.get(session, procurement_id)
+        record = _for_write(procurement_id)
         schema = ProcurementWriteSchema()
         merged = merge_patch(schema.dump(record), flask.request.get_json())
-        return procurements.replace(session, record, schema.load(merged))
+        return _with_etag(procurements.replace(request_session(), record, schema.load(merged)))
 
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.doc(parameters=_CONDITIONAL)
     def delete(self, procurement_id: uuid.UUID) -> None:
         """Delete a record."""
-        procurements.delete(request_session(), procurement_id)
+        procurements.remove(request_session(), _for_write(procurement_id))

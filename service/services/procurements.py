@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from ..exceptions import NotFound
+from ..exceptions import NotFound, PreconditionFailed, PreconditionRequired
 from ..fieldnames import IMPORT_ONLY_FIELDS, WRITABLE_FIELDS
 from ..ids import uuid7
 from ..models import PartyKind, Procurement
@@ -64,6 +64,29 @@ def _assign(record: Procurement, data: Mapping[str, Any], *, replace: bool) -> b
     return changed
 
 
+def etag(record: Procurement) -> str:
+    """The record's strong entity tag: it changes with every change (version)."""
+    return f'"{record.id.hex}.{record.version}"'
+
+
+def check_if_match(record: Procurement, if_match: str | None, required: bool) -> None:
+    """Raise PreconditionFailed unless `if_match` names the record's current ETag (or is
+    "*"); PreconditionRequired when it is missing and `required`. The write that follows
+    is compare-and-set too: its UPDATE/DELETE carries "AND version = <read version>", so
+    of two writers holding the same ETag exactly one succeeds."""
+    if if_match is None:
+        if required:
+            raise PreconditionRequired(
+                "Send If-Match with the record's ETag (from GET): this server requires it."
+            )
+        return
+    tags = {tag.strip() for tag in if_match.split(",")}
+    if "*" not in tags and etag(record) not in tags:
+        raise PreconditionFailed(
+            "The record has changed since the ETag you sent: read it again and retry."
+        )
+
+
 def create(session: Session, data: Mapping[str, Any]) -> Procurement:
     """Insert a record from validated writable fields."""
     record = Procurement()
@@ -90,7 +113,13 @@ def replace(session: Session, record: Procurement, data: Mapping[str, Any]) -> P
 
 def delete(session: Session, record_id: uuid.UUID) -> None:
     """Remove the record; raise NotFound."""
-    session.delete(get(session, record_id))
+    remove(session, get(session, record_id))
+
+
+def remove(session: Session, record: Procurement) -> None:
+    """Remove a record read in this transaction: DELETE ... AND version = the version
+    read, so a record changed meanwhile is not deleted (StaleDataError)."""
+    session.delete(record)
     session.flush()
 
 
