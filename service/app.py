@@ -6,7 +6,7 @@ import logging
 
 import flask
 
-from . import __version__, db, errors
+from . import __version__, db, errors, observability
 from .api import docs
 from .api import init_app as init_api
 from .config import Settings
@@ -15,9 +15,7 @@ from .config import Settings
 def create_app(settings: Settings | None = None) -> flask.Flask:
     """Build the Flask app. Nothing connects to the database until a request needs it."""
     settings = settings or Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    observability.configure_logging(settings.log_level, settings.log_format)
     # Alembic logs every readiness probe's context at INFO; keep that out of the logs.
     logging.getLogger("alembic.runtime").setLevel(logging.WARNING)
     app = flask.Flask(__name__)
@@ -43,6 +41,7 @@ def create_app(settings: Settings | None = None) -> flask.Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["settings"] = settings
+    observability.init_app(app)
     db.init_app(app, db.Database(settings))
     init_api(app)
     errors.register(app)

@@ -50,9 +50,9 @@ def cli(ctx: click.Context) -> None:
         ctx.obj = Settings.from_env()
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
-    logging.basicConfig(
-        level=ctx.obj.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from .observability import configure_logging
+
+    configure_logging(ctx.obj.log_level, ctx.obj.log_format)
 
 
 # --- database -------------------------------------------------------------------------
@@ -481,6 +481,7 @@ def _run_gunicorn(settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 
     from .app import create_app
+    from .observability import ACCESS_LOG_FORMAT
 
     options = {
         "bind": settings.bind,
@@ -490,6 +491,7 @@ def _run_gunicorn(settings: Settings) -> None:
         "timeout": settings.timeout,
         "graceful_timeout": settings.timeout,
         "accesslog": "-",
+        **({"access_log_format": ACCESS_LOG_FORMAT} if settings.log_format == "json" else {}),
         "errorlog": "-",
         "loglevel": settings.log_level.lower(),
         "proc_name": "procurement-tracker",

@@ -39,6 +39,12 @@ def _int(name: str, raw: str, low: int, high: int) -> int:
     return value
 
 
+def _log_format(raw: str) -> str:
+    if raw not in {"json", "text"}:
+        raise ConfigError(f"LOG_FORMAT must be json or text, not {raw!r}")
+    return raw
+
+
 def _bind(raw: str) -> str:
     if not re.fullmatch(r"[^\s:]*:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5}|unix:\S+", raw):
         raise ConfigError(f"BIND must look like HOST:PORT, not {raw!r}")
@@ -70,6 +76,8 @@ class Settings:
     import_max_bytes: int = 512 * 1024 * 1024
     batch_max_bytes: int = 32 * 1024 * 1024
     log_level: str = "INFO"
+    log_format: str = "json"
+    """json: one JSON object per line, with the request id; text: classic lines."""
     require_if_match: bool = False
     """Writes to a record (PUT, PATCH, DELETE) must send If-Match (428 otherwise)."""
     reporting_password: str | None = None
@@ -121,6 +129,7 @@ class Settings:
                 "BATCH_MAX_BYTES", get("BATCH_MAX_BYTES", str(s.batch_max_bytes)), 1024, 1 << 32
             ),
             log_level=level,
+            log_format=_log_format(get("LOG_FORMAT", "json")),
             reporting_password=reporting,
             require_if_match=_bool("REQUIRE_IF_MATCH", get("REQUIRE_IF_MATCH", "false")),
         )

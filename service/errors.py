@@ -25,6 +25,7 @@ from .exceptions import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from .observability import request_id
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ def problem(
     }
     if errors is not None:
         body["errors"] = errors
+    rid = request_id()
+    if rid:
+        body["request_id"] = rid  # the same id is in X-Request-ID and in the logs
     response = flask.current_app.response_class(
         flask.json.dumps(body), status=status, mimetype=PROBLEM_JSON
     )

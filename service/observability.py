@@ -1,0 +1,90 @@
+"""Request ids and JSON logs.
+
+Every request gets an id: the client's `X-Request-ID` when it is a sane token
+(1-128 characters of letters, digits, `.`, `_`, `-`), else a new random one. It is
+returned in `X-Request-ID`, written in every problem body (`request_id`) and in
+every log line of the request, so one failing call can be found in the logs.
+
+Logs are one JSON object per line by default (`LOG_FORMAT=json`: time, level,
+logger, message, request_id, and the exception when there is one), or classic
+text (`LOG_FORMAT=text`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from datetime import UTC, datetime
+
+import flask
+
+_TOKEN = re.compile(r"[A-Za-z0-9._-]{1,128}")
+HEADER = "X-Request-ID"
+
+
+def request_id() -> str | None:
+    """The current request's id (None outside a request)."""
+    if not flask.has_request_context():
+        return None
+    rid: str | None = flask.g.get("request_id")
+    return rid
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        rid = request_id()
+        if rid:
+            entry["request_id"] = rid
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    """Root logging: JSON lines (or text) on stderr at `level`."""
+    handler = logging.StreamHandler()
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if getattr(existing, "_procurement", False):
+            root.removeHandler(existing)
+    handler._procurement = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+ACCESS_LOG_FORMAT = (
+    '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
+    '"query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
+    '"request_id": "%({x-request-id}o)s"}'
+)
+"""gunicorn's access log as JSON lines (the request id is the response header's)."""
+
+
+def init_app(app: flask.Flask) -> None:
+    """Give every request an id and return it."""
+
+    @app.before_request
+    def _assign() -> None:
+        asked = flask.request.headers.get(HEADER, "")
+        flask.g.request_id = asked if _TOKEN.fullmatch(asked) else uuid.uuid4().hex
+
+    @app.after_request
+    def _return(response: flask.Response) -> flask.Response:
+        rid = request_id()
+        if rid:
+            response.headers[HEADER] = rid
+        return response
