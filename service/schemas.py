@@ -843,6 +843,9 @@ class ProblemSchema(ma.Schema):
         keys=fields.String(),
         metadata={"description": "Field or parameter name -> messages (validation only)."},
     )
+    request_id = fields.String(
+        metadata={"description": "The request's id, as in X-Request-ID and the logs."}
+    )
 
 
 class HealthSchema(ma.Schema):
