@@ -18,7 +18,7 @@ def create_app(settings: Settings | None = None) -> flask.Flask:
     observability.configure_logging(settings.log_level, settings.log_format)
     # Alembic logs every readiness probe's context at INFO; keep that out of the logs.
     logging.getLogger("alembic.runtime").setLevel(logging.WARNING)
-    app = flask.Flask(__name__)
+    app = db.TransactionalFlask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         API_TITLE="Procurement Tracker API",

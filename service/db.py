@@ -8,16 +8,22 @@ after a successful response and rolled back otherwise; CLI commands use
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import flask
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Settings
 from .embedded import embedded_url
+
+log = logging.getLogger(__name__)
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -144,3 +150,61 @@ def init_app(app: flask.Flask, db: Database) -> None:
         session: Session | None = flask.g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+RETRYABLE = {"40001", "40P01"}
+"""serialization_failure and deadlock_detected: the transaction may simply be run again."""
+MAX_ATTEMPTS = 4
+NOT_REPLAYABLE = {"imports.Imports"}
+"""Endpoints whose body is streamed and cannot be read twice."""
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A database error whose transaction can be run again as it was."""
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) in RETRYABLE
+
+
+class TransactionalFlask(flask.Flask):
+    """Runs each request's view and commit as one transaction, and runs it again
+    (bounded, with backoff: 50, 100, 200 ms) when PostgreSQL reports a serialization
+    failure or a deadlock (SQLSTATE 40001, 40P01). PostgreSQL-wire engines that
+    expect clients to retry (CockroachDB) are served the same way. After the last
+    attempt the error reaches the handlers, which answer 503 with Retry-After."""
+
+    def dispatch_request(self) -> Any:
+        attempt = 1
+        while True:
+            try:
+                result = super().dispatch_request()
+                response = self.make_response(result)
+                _commit(response)
+                return response
+            except DBAPIError as error:
+                _discard()
+                replayable = flask.request.endpoint not in NOT_REPLAYABLE
+                if not (is_retryable(error) and replayable) or attempt == MAX_ATTEMPTS:
+                    raise
+                log.info("retrying a transaction (attempt %d): %s", attempt + 1, error.orig)
+                time.sleep(0.05 * 2 ** (attempt - 1))
+                attempt += 1
+
+
+def _commit(response: flask.Response) -> None:
+    """Commit (or roll back) the request's session now, inside the retry loop."""
+    session: Session | None = flask.g.pop("db_session", None)
+    if session is None:
+        return
+    try:
+        if response.status_code < 400 and not flask.g.pop("db_rollback_only", False):
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+def _discard() -> None:
+    session: Session | None = flask.g.pop("db_session", None)
+    if session is not None:
+        session.close()  # rolls back

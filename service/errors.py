@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from .db import is_retryable
 from .exceptions import (
     Conflict,
     InvalidQuery,
@@ -185,6 +186,13 @@ def register(app: flask.Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _database_down(error: OperationalError) -> flask.Response:
+        if is_retryable(error):
+            log.warning("transaction gave up after its retries: %s", error.orig)
+            return problem(
+                503,
+                "Concurrent changes kept this request from completing; retry shortly.",
+                headers={"Retry-After": "1"},
+            )
         log.error("database unavailable: %s", error.orig)
         return problem(
             503,
