@@ -70,7 +70,7 @@ class Settings:
     threads: int = 1
     timeout: int = 30
     db_pool_size: int = 5
-    db_pool_timeout: int = 10
+    db_pool_timeout: int = 3
     db_statement_timeout_ms: int = 15_000
     max_body_bytes: int = 1024 * 1024
     import_max_bytes: int = 512 * 1024 * 1024

@@ -64,7 +64,14 @@ class Database:
                 connect_args={
                     "options": options,
                     "application_name": "procurement-tracker",
-                    "connect_timeout": 5,
+                    # Every wait on the database is bounded, so an outage is a quick
+                    # 503, never a hang: connecting (libpq's minimum, 2 s), and a
+                    # connection whose peer went silent (unacknowledged data, 3 s).
+                    "connect_timeout": 2,
+                    "tcp_user_timeout": 3000,
+                    "keepalives_idle": 5,
+                    "keepalives_interval": 2,
+                    "keepalives_count": 2,
                 },
             )
         return self._engine
