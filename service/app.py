@@ -6,7 +6,7 @@ import logging
 
 import flask
 
-from . import __version__, db, errors, observability
+from . import __version__, db, errors, metrics, observability
 from .api import docs
 from .api import init_app as init_api
 from .config import Settings
@@ -42,7 +42,9 @@ def create_app(settings: Settings | None = None) -> flask.Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["settings"] = settings
     observability.init_app(app)
-    db.init_app(app, db.Database(settings))
+    database = db.Database(settings)
+    db.init_app(app, database)
+    metrics.init_app(app, database.connections_in_use)
     init_api(app)
     errors.register(app)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -461,6 +462,7 @@ def serve(
         )
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
+    _metrics_folder()
     with _database(settings) as database:
         # Resolve the URL here in the master: the embedded server starts before the fork.
         settings = settings.with_overrides(database_url=database.url)
@@ -477,13 +479,28 @@ def serve(
     _run_gunicorn(settings)
 
 
+def _metrics_folder() -> None:
+    """Where the workers write their metric samples (before any worker starts):
+    PROMETHEUS_MULTIPROC_DIR if set, else a new temporary folder; emptied."""
+    import tempfile
+
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+        prefix="procurement-metrics-"
+    )
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+
+
 def _run_gunicorn(settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 
     from .app import create_app
     from .observability import ACCESS_LOG_FORMAT
 
-    options = {
+    options: dict[str, Any] = {
         "bind": settings.bind,
         "workers": settings.workers,
         "threads": settings.threads,
@@ -499,6 +516,14 @@ def _run_gunicorn(settings: Settings) -> None:
         # user would fight over it, and the image's user has no writable home.
         "control_socket_disable": True,
     }
+
+    def child_exit(_server: Any, worker: Any) -> None:
+        # A dead worker's samples leave the sums (prometheus_client multiprocess mode).
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+    options["child_exit"] = child_exit
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

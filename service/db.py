@@ -106,6 +106,13 @@ class Database:
         with self.sessionmaker() as session, session.begin():
             yield session
 
+    def connections_in_use(self) -> int:
+        """Connections checked out of this process's pool (0 before the first use)."""
+        if self._engine is None:
+            return 0
+        checked_out = getattr(self._engine.pool, "checkedout", None)
+        return int(checked_out()) if checked_out is not None else 0
+
     def dispose(self) -> None:
         """Close pooled connections (before forking workers, at shutdown)."""
         if self._engine is not None:

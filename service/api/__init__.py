@@ -46,6 +46,7 @@ def init_app(app: flask.Flask) -> ProblemApi:
     api.register_blueprint(stats.blp)
     api.register_blueprint(health.blp)
     api.register_blueprint(health.blp_v1)
+    api.register_blueprint(health.metrics_blp)
     docs.init_app(app)
     app.register_blueprint(explorer.bp)
     return api

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from .. import metrics
 from ..db import request_session
 from ..schemas import HealthSchema
 from ..services import health
@@ -33,3 +34,23 @@ def _blueprint(name: str, prefix: str) -> Blueprint:
 
 blp = _blueprint("health", "/health")
 blp_v1 = _blueprint("health_v1", "/api/v1/health")
+
+
+metrics_blp = Blueprint(
+    "metrics", __name__, url_prefix="/metrics", description="Prometheus metrics."
+)
+
+
+@metrics_blp.route("")
+@metrics_blp.doc(
+    responses={
+        "200": {
+            "description": "Prometheus text format: requests by route and status, latency "
+            "histogram, database pool use; summed over all workers.",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    }
+)
+def metrics_view() -> Any:
+    """Prometheus metrics of every worker."""
+    return metrics.render()
