@@ -6,7 +6,7 @@ import logging
 
 import flask
 
-from . import __version__, db, errors, metrics, observability
+from . import __version__, db, errors, metrics, observability, security
 from .api import docs
 from .api import init_app as init_api
 from .config import Settings
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> flask.Flask:
     database = db.Database(settings)
     db.init_app(app, database)
     metrics.init_app(app, database.connections_in_use)
+    security.init_app(app, settings.cors_origins)
     init_api(app)
     errors.register(app)
     return app

@@ -39,6 +39,16 @@ def _int(name: str, raw: str, low: int, high: int) -> int:
     return value
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?", origin):
+            raise ConfigError(
+                f"CORS_ORIGINS takes exact origins such as https://example.org, not {origin!r}"
+            )
+    return origins
+
+
 def _log_format(raw: str) -> str:
     if raw not in {"json", "text"}:
         raise ConfigError(f"LOG_FORMAT must be json or text, not {raw!r}")
@@ -78,6 +88,8 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "json"
     """json: one JSON object per line, with the request id; text: classic lines."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins allowed to call the API from a browser (CORS); none by default."""
     require_if_match: bool = False
     """Writes to a record (PUT, PATCH, DELETE) must send If-Match (428 otherwise)."""
     reporting_password: str | None = None
@@ -131,6 +143,7 @@ class Settings:
             log_level=level,
             log_format=_log_format(get("LOG_FORMAT", "json")),
             reporting_password=reporting,
+            cors_origins=_origins(get("CORS_ORIGINS", "")),
             require_if_match=_bool("REQUIRE_IF_MATCH", get("REQUIRE_IF_MATCH", "false")),
         )
 
