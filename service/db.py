@@ -146,15 +146,9 @@ def init_app(app: flask.Flask, db: Database) -> None:
 
     @app.after_request
     def _finish_transaction(response: flask.Response) -> flask.Response:
-        session: Session | None = flask.g.pop("db_session", None)
-        if session is not None:
-            try:
-                if response.status_code < 400 and not flask.g.pop("db_rollback_only", False):
-                    session.commit()
-                else:
-                    session.rollback()
-            finally:
-                session.close()
+        # Views that return normally were committed in TransactionalFlask's retry
+        # loop; this finishes the requests that ended in an error handler.
+        _commit(response)
         return response
 
     @app.teardown_request

@@ -909,9 +909,8 @@ class CandidateSchema(ma.Schema):
     )
 
 
-class ExtractResultSchema(ma.Schema):
-    records = fields.List(fields.Nested(CandidateSchema), required=True)
-    truncated_at = fields.Integer(
+def _truncated_at() -> fields.Integer:
+    return fields.Integer(
         required=True,
         allow_none=True,
         metadata={
@@ -920,6 +919,11 @@ class ExtractResultSchema(ma.Schema):
             "250 sentences that may report a deal (send longer reports in parts)."
         },
     )
+
+
+class ExtractResultSchema(ma.Schema):
+    records = fields.List(fields.Nested(CandidateSchema), required=True)
+    truncated_at = _truncated_at()
 
 
 class StoredRecordSchema(ma.Schema):
@@ -952,15 +956,7 @@ class ArticleStoredSchema(ma.Schema):
         required=True,
         metadata={"description": "Candidates not stored, with the required fields they lack."},
     )
-    truncated_at = fields.Integer(
-        required=True,
-        allow_none=True,
-        metadata={
-            "description": "Null when the whole article was analysed. Otherwise the offset of "
-            "the first sentence left unanalysed: an article gets the full analysis for at most "
-            "250 sentences that may report a deal (send longer reports in parts)."
-        },
-    )
+    truncated_at = _truncated_at()
 
 
 class ImportQuerySchema(ma.Schema):

@@ -66,14 +66,19 @@ def databases(server_url: str) -> Iterator[Databases]:
     dbs.drop_all()
 
 
-@pytest.fixture(scope="session")
-def database_url(databases: Databases) -> str:
-    """The session's database, migrated to the newest revision."""
+def migrated_database(databases: Databases) -> str:
+    """A new database on the test server, migrated to the newest revision."""
     url = databases.create()
     engine = create_engine(sqlalchemy_url(url))
     upgrade(engine)
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def database_url(databases: Databases) -> str:
+    """The session's database, migrated to the newest revision."""
+    return migrated_database(databases)
 
 
 @pytest.fixture(scope="session")

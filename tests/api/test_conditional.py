@@ -13,16 +13,12 @@ from dataclasses import replace
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine
-from werkzeug.serving import make_server
 
-from service.app import create_app
 from service.config import Settings
-from service.db import get_db, sqlalchemy_url
-from service.migrate import upgrade
 from tests.api.helpers import BASE, assert_problem, create
 from tests.builders import record
 from tests.conftest import Databases
+from tests.live import live_server, migrated_database
 
 PATCH = "application/merge-patch+json"
 
@@ -81,21 +77,9 @@ def test_require_if_match_makes_writes_without_it_428(strict_client: FlaskClient
 @pytest.fixture(scope="module")
 def live(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on its own database, served by a threaded server: real concurrency."""
-    url = databases.create()
-    engine = create_engine(sqlalchemy_url(url))
-    upgrade(engine)
-    engine.dispose()
-    settings = Settings(
-        database_url=url, pgdata=tmp_path_factory.mktemp("unused"), log_level="ERROR"
-    )
-    app = create_app(replace(settings, db_pool_size=25))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    get_db(app).dispose()
+    url = migrated_database(databases)
+    with live_server(url, tmp_path_factory.mktemp("unused"), db_pool_size=25) as (base, _):
+        yield base
 
 
 def _call(url: str, method: str, body: dict[str, object] | None = None, **headers: str):  # type: ignore[no-untyped-def]

@@ -5,42 +5,28 @@ injected by a trigger that fails while a sequence (not rolled back) is low."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from werkzeug.serving import make_server
 
-from service.app import create_app
-from service.config import Settings
-from service.db import MAX_ATTEMPTS, get_db, sqlalchemy_url
-from service.migrate import upgrade
+from service.db import MAX_ATTEMPTS, sqlalchemy_url
 from tests.api.helpers import BASE
 from tests.builders import record
 from tests.conftest import Databases
+from tests.live import live_server, migrated_database
 
 
 @pytest.fixture(scope="module")
 def server(
     databases: Databases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Engine]]:
-    url = databases.create()
+    url = migrated_database(databases)
     admin = create_engine(sqlalchemy_url(url), isolation_level="AUTOCOMMIT")
-    upgrade(admin)
-    settings = Settings(
-        database_url=url, pgdata=tmp_path_factory.mktemp("unused"), log_level="ERROR"
-    )
-    app = create_app(replace(settings))
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}", admin
-    http.shutdown()
-    http.server_close()
-    get_db(app).dispose()
+    with live_server(url, tmp_path_factory.mktemp("unused")) as (base, _):
+        yield base, admin
     admin.dispose()
 
 

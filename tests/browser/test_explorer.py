@@ -7,21 +7,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine
-from werkzeug.serving import make_server
 
-from service.app import create_app
 from service.cli import cli
-from service.config import Settings
-from service.db import get_db, sqlalchemy_url
-from service.migrate import upgrade
 from tests.conftest import ROOT, Databases
+from tests.live import live_server, migrated_database
 
 SCREENSHOT = ROOT / "artifacts" / "explorer.png"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -43,27 +37,12 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 @pytest.fixture(scope="module")
 def live_url(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app, seeded from seeds/, served on a free local port by a threaded server."""
-    url = databases.create()
-    engine = create_engine(sqlalchemy_url(url))
-    upgrade(engine)
-    engine.dispose()
+    """The app, seeded from seeds/, served on a free local port."""
+    url = migrated_database(databases)
     result = CliRunner().invoke(cli, ["seed"], env={"DATABASE_URL": url})
     assert result.exit_code == 0, result.output
-    settings = Settings(
-        database_url=url,
-        pgdata=tmp_path_factory.mktemp("unused"),
-        seeds_dir=ROOT / "seeds",
-        log_level="WARNING",
-    )
-    app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    get_db(app).dispose()  # close the pool's connections now, not at garbage collection
+    with live_server(url, tmp_path_factory.mktemp("unused")) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")
