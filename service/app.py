@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import flask
 
 from . import __version__, db, errors, metrics, observability, security
@@ -16,8 +14,6 @@ def create_app(settings: Settings | None = None) -> flask.Flask:
     """Build the Flask app. Nothing connects to the database until a request needs it."""
     settings = settings or Settings.from_env()
     observability.configure_logging(settings.log_level, settings.log_format)
-    # Alembic logs every readiness probe's context at INFO; keep that out of the logs.
-    logging.getLogger("alembic.runtime").setLevel(logging.WARNING)
     app = db.TransactionalFlask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,

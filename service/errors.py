@@ -22,6 +22,8 @@ from .db import is_retryable
 from .exceptions import (
     Conflict,
     InvalidQuery,
+    KeyInFlight,
+    KeyReused,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
@@ -161,6 +163,19 @@ def register(app: flask.Flask) -> None:
     def _conflict(error: Conflict) -> flask.Response:
         errors = {error.field: [str(error)]} if error.field else None
         return problem(409, str(error), type_=PROBLEM_BASE + "conflict", errors=errors)
+
+    @app.errorhandler(KeyInFlight)
+    def _key_in_flight(error: KeyInFlight) -> flask.Response:
+        return problem(
+            409,
+            str(error),
+            type_=PROBLEM_BASE + "idempotency-in-flight",
+            headers={"Retry-After": "1"},
+        )
+
+    @app.errorhandler(KeyReused)
+    def _key_reused(error: KeyReused) -> flask.Response:
+        return validation_problem({"Idempotency-Key": [str(error)]})
 
     @app.errorhandler(PreconditionFailed)
     def _precondition_failed(error: PreconditionFailed) -> flask.Response:

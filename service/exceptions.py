@@ -38,3 +38,11 @@ class PreconditionFailed(DomainError):
 
 class PreconditionRequired(DomainError):
     """REQUIRE_IF_MATCH is on and a write came without If-Match."""
+
+
+class KeyInFlight(DomainError):
+    """The first request with this Idempotency-Key has not finished."""
+
+
+class KeyReused(DomainError):
+    """The Idempotency-Key was used for a request with another body."""

@@ -301,3 +301,22 @@ class Article(Base):
     __table_args__ = (
         CheckConstraint(f"char_length(text) BETWEEN 1 AND {ARTICLE_TEXT_LIMIT}", "text_length"),
     )
+
+
+class IdempotencyKey(Base):
+    """The first response to a POST sent with an Idempotency-Key, replayed to repeats.
+
+    Written in the same transaction as the POST's own effect: a request that dies
+    before committing leaves neither, and its retry runs anew."""
+
+    __tablename__ = "idempotency_key"
+
+    route: Mapped[str] = mapped_column(String(TEXT_LIMIT), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[Any] = mapped_column(JSONB)
+    headers: Mapped[dict[str, str]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("ix_idempotency_key_created_at", "created_at"),)

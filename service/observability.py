@@ -64,6 +64,8 @@ def configure_logging(level: str, fmt: str) -> None:
     handler._procurement = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic logs its context for every readiness probe and command at INFO.
+    logging.getLogger("alembic.runtime").setLevel(logging.WARNING)
 
 
 ACCESS_LOG_FORMAT = (

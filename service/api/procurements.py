@@ -29,6 +29,8 @@ from ..schemas import (
 )
 from ..services import procurements
 from ..services import query as record_query
+from .idempotency import PARAMETER as IDEMPOTENCY_KEY
+from .idempotency import idempotent
 
 blp = Blueprint(
     "procurements",
@@ -198,8 +200,10 @@ class Procurements(MethodView):
             response.headers["X-Total-Count"] = str(page.total)
         return response
 
+    @idempotent
     @blp.arguments(ProcurementWriteSchema())
     @blp.response(201, ProcurementSchema, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.doc(parameters=[IDEMPOTENCY_KEY])
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
@@ -221,8 +225,12 @@ batch_blp.before_request(require_json_body)
 
 @batch_blp.route("/procurements:batch")
 class Batch(MethodView):
+    @idempotent
     @batch_blp.arguments(ProcurementWriteSchema(many=True))
     @batch_blp.response(200, BatchResultSchema)
+    @batch_blp.doc(parameters=[IDEMPOTENCY_KEY])
+    @batch_blp.alt_response(409, response="CONFLICT")
+    @batch_blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @batch_blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @batch_blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, items: list[dict[str, Any]]) -> Any:

@@ -24,8 +24,8 @@ def test_db_upgrade_then_current(databases: Databases) -> None:
     assert result.exit_code == 0, result.output
     current = _run(url, "db", "current")
     assert current.exit_code == 0
-    lines = current.output.splitlines()
-    assert lines[0].split()[-1] == lines[1].split()[-1]
+    lines = {line.split(":")[0]: line for line in current.output.splitlines()}
+    assert lines["database"].split()[-1] == lines["code"].split()[-1]
 
 
 def test_seed_extracts_articles_idempotently(databases: Databases) -> None:

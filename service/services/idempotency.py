@@ -1,0 +1,87 @@
+"""Idempotency-Key for POSTs: a retried request replays the first response.
+
+The same key (per route) with the same body replays the first response, status and
+body, and writes nothing more; with another body it is refused (422); while the
+first request is still running, a repeat is 409. Keys are kept 24 hours.
+Exactly-once survives a crash: the stored response is written in the transaction
+of the request's own effect, so a request that dies before its commit leaves
+neither behind and its retry simply runs. (Keys are per route for now; they will be
+per API key and route once keys exist.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from ..exceptions import KeyInFlight, KeyReused
+from ..models import IdempotencyKey
+
+KEEP = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Stored:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+
+def request_hash(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
+
+
+def claim(session: Session, route: str, key: str, digest: str) -> Stored | None:
+    """The stored first response to replay, or None when this request is the first.
+
+    Takes a transaction-scoped advisory lock on (route, key) without waiting: a
+    repeat that arrives while the first request runs gets KeyInFlight."""
+    locked = session.execute(
+        text("SELECT pg_try_advisory_xact_lock(hashtextextended(:name, 0))"),
+        {"name": f"{route}\n{key}"},
+    ).scalar_one()
+    if not locked:
+        raise KeyInFlight("A request with this Idempotency-Key is still running; retry shortly.")
+    found = session.scalars(
+        select(IdempotencyKey).where(
+            IdempotencyKey.route == route,
+            IdempotencyKey.key == key,
+            IdempotencyKey.created_at > func.now() - KEEP,
+        )
+    ).one_or_none()
+    if found is None:
+        return None
+    if found.request_hash != digest:
+        raise KeyReused("This Idempotency-Key was used for a different request.")
+    return Stored(found.status, found.body, dict(found.headers))
+
+
+def record(session: Session, route: str, key: str, digest: str, stored: Stored) -> None:
+    """Keep the first response (replacing an expired entry of the same key)."""
+    session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.route == route, IdempotencyKey.key == key)
+    )
+    session.add(
+        IdempotencyKey(
+            route=route,
+            key=key,
+            request_hash=digest,
+            status=stored.status,
+            body=stored.body,
+            headers=stored.headers,
+        )
+    )
+    session.flush()
+
+
+def purge(session: Session) -> int:
+    """Forget keys older than 24 hours; how many."""
+    result = session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.created_at <= func.now() - KEEP)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
