@@ -127,11 +127,11 @@ def _check_schema(database: Database, migrate: bool) -> None:
 
 def run_seed(database: Database, seeds_dir: Path, *, only_if_empty: bool = False) -> Counter[str]:
     """Extract the seed articles and upsert their records in one transaction."""
-    from .services import articles, procurements
+    from .services import articles, query
 
     outcome: Counter[str] = Counter()
     with database.session_scope() as session:
-        if only_if_empty and procurements.count(session) > 0:
+        if only_if_empty and query.count(session, query.RecordQuery()) > 0:
             outcome["skipped (database not empty)"] = 1
             return outcome
         outcome.update(articles.seed(session, seeds_dir))

@@ -1,13 +1,13 @@
-"""Records as CSV, NDJSON or a SIPRI-register layout, one line at a time.
+"""Rows as CSV, NDJSON or a SIPRI-register layout, one line at a time.
 
-Pure formatting (no Flask, no database): the caller streams records in as the
-dicts the API returns (ProcurementSchema dumps) and sends the lines out as they come,
-so memory stays flat whatever the size of the export.
+Pure formatting (no Flask, no database): the caller streams dicts in (the records
+as the API returns them, or stats groups) and sends the lines out as they come, so
+memory stays flat whatever the size of the export. (The record list's CSV export
+is written by PostgreSQL itself: services/query.copy_csv, with the same rules.)
 
-CSV: a header row, UTF-8, one record per row. Lists are flattened predictably:
-`delivery_years` as years joined by ";", `sources` as its JSON text. A text cell
-that starts with =, +, -, @, a tab or a carriage return gets a leading apostrophe,
-so a spreadsheet shows it instead of running it as a formula (OWASP, CSV injection).
+CSV: a header row, UTF-8, one row per dict. A text cell that starts with =, +, -,
+@, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it
+instead of running it as a formula (OWASP, CSV injection).
 
 SIPRI: the deal-per-row trade-register layout (preamble, header, no quoting), so our
 records line up with SIPRI's and import back through `import --format sipri-deals`.
@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from .importing.sipri import comment_value
+from .parties import Party
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -63,10 +64,6 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, list):
-        if all(isinstance(v, int) for v in value):
-            return ";".join(str(v) for v in value)
-        return neutralise(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     return neutralise(str(value))
 
 
@@ -101,15 +98,14 @@ _SIPRI_HEADER = (
 )
 
 
-_NOTATION = {"non-state-actor": "*", "organisation": "**"}
-"""SIPRI marks a non-state actor with "*" and an organisation with "**"."""
-
-
 def _party(r: dict[str, Any], side: str) -> str:
+    """SIPRI's own spelling kept from an import, else the name in SIPRI's notation
+    ("*" a non-state actor, "**" an organisation)."""
     original = r.get(f"{side}_original")
     if original:
-        return _plain(original)  # SIPRI's own spelling, kept from an import
-    return _plain(r[side] + _NOTATION.get(r.get(f"{side}_kind") or "", ""))
+        return _plain(original)
+    kind = r.get(f"{side}_kind") or "country"
+    return _plain(Party(name=r[side], code=None, kind=kind).notation)
 
 
 def _plain(value: Any) -> str:

@@ -567,7 +567,7 @@ class _FilterQueryBase(ma.Schema):
         for the others (given twice: an error naming it); enum values in lower case."""
         if not hasattr(data, "getlist"):
             return data
-        by_key = {f.data_key or name: f for name, f in self.fields.items()}
+        by_key = self._by_data_key()
         plain: dict[str, Any] = {}
         errors: dict[str, list[str]] = {}
         for key in dict.fromkeys(data):
@@ -584,6 +584,14 @@ class _FilterQueryBase(ma.Schema):
         if errors:
             raise ma.ValidationError(errors)
         return plain
+
+    def _by_data_key(self) -> dict[str, fields.Field[Any]]:
+        """Fields by parameter name, built once per schema instance (hundreds of them)."""
+        cached: dict[str, fields.Field[Any]] | None = getattr(self, "_data_keys", None)
+        if cached is None:
+            cached = {f.data_key or name: f for name, f in self.fields.items()}
+            self._data_keys = cached
+        return cached
 
     @staticmethod
     def record_query(data: dict[str, Any], **extra: Any) -> RecordQuery:

@@ -100,19 +100,23 @@ def _format(asked: str | None) -> str:
     return {"text/csv": "csv", "application/x-ndjson": "ndjson"}.get(best or "", "json")
 
 
-def _chunks(lines: Iterator[str], encoding: str) -> Iterator[bytes]:
-    """Lines joined into chunks of about 64 KiB: one write per row would cost more
+def _chunks(parts: Iterator[bytes]) -> Iterator[bytes]:
+    """Rows joined into chunks of about 64 KiB: one write per row would cost more
     than the row itself."""
-    chunk: list[str] = []
+    chunk: list[bytes] = []
     size = 0
-    for line in lines:
-        chunk.append(line)
-        size += len(line)
+    for part in parts:
+        chunk.append(part)
+        size += len(part)
         if size >= 65536:
-            yield "".join(chunk).encode(encoding, errors="replace")
+            yield b"".join(chunk)
             chunk, size = [], 0
     if chunk:
-        yield "".join(chunk).encode(encoding, errors="replace")
+        yield b"".join(chunk)
+
+
+def _encoded(lines: Iterator[str], encoding: str) -> Iterator[bytes]:
+    return (line.encode(encoding, errors="replace") for line in lines)
 
 
 def _export(query: record_query.RecordQuery, fmt: str, only: list[str] | None) -> flask.Response:
@@ -132,14 +136,14 @@ def _export(query: record_query.RecordQuery, fmt: str, only: list[str] | None) -
         dump = record_dumper(columns)
         records = (dump(row) for row in record_query.stream_rows(session, query))
         if fmt == "ndjson":
-            body = _chunks(exports.ndjson_lines(records), "utf-8")
+            body = _encoded(exports.ndjson_lines(records), "utf-8")
         else:
             # SIPRI's files are Windows-1252: characters it lacks become "?", as theirs.
-            body = _chunks(exports.sipri_lines(records, date.today()), "cp1252")
+            body = _encoded(exports.sipri_lines(records, date.today()), "cp1252")
 
     def generate() -> Iterator[bytes]:
         try:
-            yield from body
+            yield from _chunks(body)
         finally:
             session.close()  # ends the read-only transaction
 

@@ -142,11 +142,6 @@ def upsert(session: Session, data: Mapping[str, Any]) -> tuple[Procurement, str]
     return record, "unchanged"
 
 
-def count(session: Session) -> int:
-    """How many records there are."""
-    return session.scalar(select(func.count()).select_from(Procurement)) or 0
-
-
 # --- bulk writes (imports and the batch endpoint) -------------------------------------
 
 _BULK_COLUMNS = (

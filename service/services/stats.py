@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Procurement
 from ..parties import parties
-from .query import RecordQuery, _json_value, column, conditions
+from .query import RecordQuery, column, conditions, escape_like, json_value
 
 MEASURES = ("count", "quantity_low", "quantity_high", "quantity_high_unknown")
 
@@ -58,7 +58,7 @@ def stats(session: Session, query: StatsQuery) -> list[dict[str, Any]]:
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     currencies: set[str] = set()
     for row in rows:
-        key = tuple(_json_value(v) for v in row[:width])
+        key = tuple(json_value(v) for v in row[:width])
         currency, n, low, high, unknown, value = row[width:]
         group = groups.get(key)
         if group is None:
@@ -100,7 +100,7 @@ def suggest_parties(session: Session, text: str, limit: int = 20) -> list[dict[s
     records, such as non-state actors), with how many records name each as buyer or
     seller; those with records first."""
     known = parties().search(text, limit=200)
-    pattern = f"%{_escape(text.strip())}%"
+    pattern = f"%{escape_like(text.strip())}%"
     stored = (
         select(Procurement.buyer.label("name"))
         .where(Procurement.buyer.ilike(pattern, escape="\\"))
@@ -140,7 +140,7 @@ def _party_counts(session: Session, names: Sequence[str]) -> dict[str, int]:
 def suggest_systems(session: Session, text: str, limit: int = 20) -> list[dict[str, Any]]:
     """Systems named on records that start with or contain `text` (any case), with
     their record counts; prefix matches first, then the most recorded."""
-    escaped = _escape(text.strip())
+    escaped = escape_like(text.strip())
     prefix = Procurement.system.ilike(f"{escaped}%", escape="\\")
     rows = session.execute(
         select(Procurement.system, func.count(), func.bool_or(prefix))
@@ -150,7 +150,3 @@ def suggest_systems(session: Session, text: str, limit: int = 20) -> list[dict[s
         .limit(limit)
     )
     return [{"name": name, "records": n} for name, n, _ in rows]
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
