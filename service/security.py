@@ -26,8 +26,22 @@ PAGE_POLICY = (
 DOCS_POLICY = PAGE_POLICY + "; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'"
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
-EXPOSED = ["ETag", "Location", "Retry-After", "X-Request-ID", "X-Total-Count"]
-ALLOWED = ["Content-Type", "If-Match", "If-None-Match", "X-Request-ID", "Authorization"]
+EXPOSED = [
+    "ETag",
+    "Idempotent-Replayed",
+    "Location",
+    "Retry-After",
+    "X-Request-ID",
+    "X-Total-Count",
+]
+ALLOWED = [
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "If-Match",
+    "If-None-Match",
+    "X-Request-ID",
+]
 
 
 def _policy(path: str) -> str:

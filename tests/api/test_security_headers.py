@@ -60,6 +60,15 @@ def test_cors_answers_only_configured_origins(cors_client: FlaskClient) -> None:
     )
     assert "PATCH" in preflight.headers["Access-Control-Allow-Methods"]
     assert "if-match" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    create = cors_client.options(
+        BASE,
+        headers={
+            "Origin": "https://dash.example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Idempotency-Key, Content-Type",
+        },
+    )
+    assert "idempotency-key" in create.headers["Access-Control-Allow-Headers"].lower()
 
 
 def test_cors_origins_must_be_exact_origins() -> None:
