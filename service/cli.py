@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -423,6 +424,84 @@ def reporting_role(ctx: click.Context, name: str) -> None:
     click.echo(f"{'created' if created else 'updated'} role {name}: reads schema reporting only")
 
 
+# --- API keys -------------------------------------------------------------------------
+
+
+@cli.group()
+def keys() -> None:
+    """Manage API keys (writes need a key with scope write; key routes need admin)."""
+
+
+@keys.command("create")
+@click.option("--name", required=True, help="Who holds the key; records keep this name.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(["read", "write", "admin"]),
+    help="read, write or admin (repeatable; admin includes write, write includes read).",
+)
+@click.pass_context
+def keys_create(ctx: click.Context, name: str, scopes: tuple[str, ...]) -> None:
+    """Create a key and print its secret: it is shown this once and stored only as a hash."""
+    from .exceptions import Conflict
+    from .services import keys as key_service
+
+    settings = _settings(ctx)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}", name):
+        raise click.BadParameter(
+            "1 to 64 letters, digits, '.', '_', '@' or '-'", param_hint="--name"
+        )
+    with _database(settings) as database:
+        _check_schema(database, settings.migrate_on_start)
+        try:
+            with database.session_scope() as session:
+                created = key_service.create(session, name, list(scopes), created_by="cli")
+        except Conflict as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"created key {name!r} ({', '.join(created.key.scopes)}); its secret:", err=True)
+    click.echo(created.secret)
+
+
+@keys.command("list")
+@click.option("--all", "include_revoked", is_flag=True, help="Include revoked keys.")
+@click.pass_context
+def keys_list(ctx: click.Context, include_revoked: bool) -> None:
+    """List keys: name, scopes, prefix, created, revoked (never a secret)."""
+    from .services import keys as key_service
+
+    settings = _settings(ctx)
+    with _database(settings) as database:
+        _check_schema(database, settings.migrate_on_start)
+        with database.session_scope() as session:
+            for key in key_service.list_(session, include_revoked=include_revoked):
+                revoked = f"  revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
+                click.echo(
+                    f"{key.name:24} {','.join(key.scopes):18} {key.prefix}…  "
+                    f"created {key.created_at:%Y-%m-%d %H:%M}{revoked}  id {key.id}"
+                )
+
+
+@keys.command("revoke")
+@click.argument("name_or_id")
+@click.pass_context
+def keys_revoke(ctx: click.Context, name_or_id: str) -> None:
+    """Revoke the active key with this name (or id), with immediate effect."""
+    from .exceptions import NotFound
+    from .services import keys as key_service
+
+    settings = _settings(ctx)
+    with _database(settings) as database:
+        _check_schema(database, settings.migrate_on_start)
+        try:
+            with database.session_scope() as session:
+                key = key_service.revoke(session, key_service.find_active(session, name_or_id))
+        except NotFound as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"revoked key {key.name!r} ({key.prefix}…)")
+
+
 # --- serve ----------------------------------------------------------------------------
 
 
@@ -498,7 +577,7 @@ def _run_gunicorn(settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 
     from .app import create_app
-    from .observability import ACCESS_LOG_FORMAT
+    from .observability import ACCESS_LOG_FORMAT, AccessLogger
 
     options: dict[str, Any] = {
         "bind": settings.bind,
@@ -508,6 +587,7 @@ def _run_gunicorn(settings: Settings) -> None:
         "timeout": settings.timeout,
         "graceful_timeout": settings.timeout,
         "accesslog": "-",
+        "logger_class": AccessLogger,
         **({"access_log_format": ACCESS_LOG_FORMAT} if settings.log_format == "json" else {}),
         "errorlog": "-",
         "loglevel": settings.log_level.lower(),

@@ -49,6 +49,12 @@ def _origins(raw: str) -> tuple[str, ...]:
     return origins
 
 
+def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    if raw not in allowed:
+        raise ConfigError(f"{name} must be {' or '.join(allowed)}, not {raw!r}")
+    return raw
+
+
 def _log_format(raw: str) -> str:
     if raw not in {"json", "text"}:
         raise ConfigError(f"LOG_FORMAT must be json or text, not {raw!r}")
@@ -92,6 +98,8 @@ class Settings:
     """Origins allowed to call the API from a browser (CORS); none by default."""
     require_if_match: bool = False
     """Writes to a record (PUT, PATCH, DELETE) must send If-Match (428 otherwise)."""
+    read_access: str = "public"
+    """public: reads need no key; key: every request needs an API key (scope read)."""
     reporting_password: str | None = None
     """Password of the read-only `reporting` role of BI tools; when set, serving
     creates the role (or resets its password) at start."""
@@ -144,6 +152,7 @@ class Settings:
             log_format=_log_format(get("LOG_FORMAT", "json")),
             reporting_password=reporting,
             cors_origins=_origins(get("CORS_ORIGINS", "")),
+            read_access=_choice("READ_ACCESS", get("READ_ACCESS", "public"), ("public", "key")),
             require_if_match=_bool("REQUIRE_IF_MATCH", get("REQUIRE_IF_MATCH", "false")),
         )
 

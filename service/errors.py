@@ -21,12 +21,15 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from .db import is_retryable
 from .exceptions import (
     Conflict,
+    Forbidden,
+    InvalidHeader,
     InvalidQuery,
     KeyInFlight,
     KeyReused,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
+    Unauthenticated,
 )
 from .observability import request_id
 
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "urn:procurement-tracker:problem:"
 VALIDATION = PROBLEM_BASE + "validation"
+REALM = "procurement-tracker"
 
 # CHECK and UNIQUE constraints (named by models.NAMING_CONVENTION) -> the field they guard.
 _CONSTRAINT_FIELDS = {
@@ -94,10 +98,12 @@ def _flatten(messages: Any) -> dict[str, Any]:
     return flat
 
 
-def validation_problem(errors: dict[str, Any], *, status: int = 422) -> flask.Response:
+def validation_problem(
+    errors: dict[str, Any], *, status: int = 422, what: str | None = None
+) -> flask.Response:
     """422 (or 400 for query parameters) naming every failing field at once."""
     names = ", ".join(sorted(errors))
-    what = "query parameters" if status == 400 else "fields"
+    what = what or ("query parameters" if status == 400 else "fields")
     return problem(
         status,
         f"Invalid {what}: {names}.",
@@ -157,12 +163,29 @@ def register(app: flask.Flask) -> None:
 
     @app.errorhandler(InvalidQuery)
     def _invalid_query(error: InvalidQuery) -> flask.Response:
-        return validation_problem({error.parameter: [str(error)]}, status=400)
+        what = "headers" if isinstance(error, InvalidHeader) else None
+        return validation_problem({error.parameter: [str(error)]}, status=400, what=what)
 
     @app.errorhandler(Conflict)
     def _conflict(error: Conflict) -> flask.Response:
         errors = {error.field: [str(error)]} if error.field else None
         return problem(409, str(error), type_=PROBLEM_BASE + "conflict", errors=errors)
+
+    @app.errorhandler(Unauthenticated)
+    def _unauthenticated(error: Unauthenticated) -> flask.Response:
+        challenge = f'Bearer realm="{REALM}"'
+        if error.invalid:
+            challenge += ', error="invalid_token"'  # RFC 6750 section 3.1
+        return problem(
+            401,
+            str(error),
+            type_=PROBLEM_BASE + "unauthenticated",
+            headers={"WWW-Authenticate": challenge, "Cache-Control": "no-store"},
+        )
+
+    @app.errorhandler(Forbidden)
+    def _forbidden(error: Forbidden) -> flask.Response:
+        return problem(403, str(error), type_=PROBLEM_BASE + "forbidden")
 
     @app.errorhandler(KeyInFlight)
     def _key_in_flight(error: KeyInFlight) -> flask.Response:

@@ -46,3 +46,19 @@ class KeyInFlight(DomainError):
 
 class KeyReused(DomainError):
     """The Idempotency-Key was used for a request with another body."""
+
+
+class Unauthenticated(DomainError):
+    """No usable API key: missing, malformed, unknown or revoked (401)."""
+
+    def __init__(self, message: str, *, invalid: bool = False) -> None:
+        super().__init__(message)
+        self.invalid = invalid
+
+
+class Forbidden(DomainError):
+    """The API key lacks the scope the route needs (403)."""
+
+
+class InvalidHeader(InvalidQuery):
+    """A request header carries a value the service cannot use (400)."""

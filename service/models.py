@@ -303,6 +303,40 @@ class Article(Base):
     )
 
 
+class ApiKey(Base):
+    """An API key: its holder's name and scopes, and the SHA-256 of the secret.
+
+    The secret itself is shown once, at creation, and never stored: a random
+    256-bit value needs no slow hash (ASVS V6.5.2). `name` is what records, their
+    history and imports keep as the author; among active keys it is unique."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
+    name: Mapped[str] = mapped_column(String(64))
+    prefix: Mapped[str] = mapped_column(String(16))
+    """The secret's first characters, to tell keys apart in lists and logs."""
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint("name ~ '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$'", "name_format"),
+        CheckConstraint(
+            "cardinality(scopes) >= 1 AND scopes <@ ARRAY['read','write','admin']::varchar[]",
+            "scopes_known",
+        ),
+        Index(
+            "uq_api_key_active_name",
+            "name",
+            unique=True,
+            postgresql_where=literal_column("revoked_at IS NULL"),
+        ),
+    )
+
+
 class IdempotencyKey(Base):
     """The first response to a POST sent with an Idempotency-Key, replayed to repeats.
 

@@ -17,8 +17,10 @@ import logging
 import re
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import flask
+from gunicorn import glogging
 
 _TOKEN = re.compile(r"[A-Za-z0-9._-]{1,128}")
 HEADER = "X-Request-ID"
@@ -74,6 +76,25 @@ ACCESS_LOG_FORMAT = (
     '"request_id": "%({x-request-id}o)s"}'
 )
 """gunicorn's access log as JSON lines (the request id is the response header's)."""
+
+_SECRET_PARAMETER = re.compile(r"(?i)\b((?:api_?key|access_token|token)=)[^&\s]*")
+
+
+def redact(text: str) -> str:
+    """`text` with the values of key-like query parameters replaced: a key sent in a
+    URL is refused (401), and must not be kept in the logs either."""
+    return _SECRET_PARAMETER.sub(r"\1[redacted]", text)
+
+
+class AccessLogger(glogging.Logger):  # type: ignore[misc]
+    """gunicorn's logger, with secrets taken out of the request line and query."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        found: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        for name in ("q", "r"):
+            if isinstance(found.get(name), str):
+                found[name] = redact(found[name])
+        return found
 
 
 def init_app(app: flask.Flask) -> None:

@@ -31,6 +31,7 @@ from .models import (
     NOTES_LIMIT,
     QUANTITY_LIMIT,
     TEXT_LIMIT,
+    ApiKey,
     Procurement,
 )
 from .parties import Party, UnknownParty, parties
@@ -1060,3 +1061,62 @@ def record_dumper(only: list[str] | None = None) -> Callable[[Any], dict[str, An
         return {name: out[name] for name in names}
 
     return dump
+
+
+class ApiKeySchema(SQLAlchemySchema[Any]):
+    """An API key as listed: never its secret."""
+
+    class Meta:
+        model = ApiKey
+        model_converter = Converter
+        ordered = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
+
+    id = auto_field(dump_only=True)
+    name = auto_field(dump_only=True)
+    prefix = auto_field(
+        dump_only=True, metadata={"description": "The first characters of the secret."}
+    )
+    scopes = fields.List(fields.String(), dump_only=True, required=True)
+    created_at = auto_field(field_class=UTCDateTime, dump_only=True)
+    created_by = auto_field(dump_only=True)
+    revoked_at = auto_field(field_class=UTCDateTime, dump_only=True)
+
+
+class ApiKeyCreateSchema(ma.Schema):
+    """A new key: who holds it and what it may do."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    name = Text(
+        required=True,
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$",
+            error="1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit.",
+        ),
+        metadata={"description": "Who holds the key; records and history keep this name."},
+    )
+    scopes = fields.List(
+        fields.String(validate=validate.OneOf(["read", "write", "admin"])),
+        required=True,
+        validate=validate.Length(min=1, max=3),
+        metadata={"description": "admin includes write, write includes read."},
+    )
+
+
+class ApiKeyCreatedSchema(ApiKeySchema):
+    secret = fields.String(
+        dump_only=True,
+        required=True,
+        metadata={"description": "The key itself: shown this once, stored only as a hash."},
+    )
+
+
+class ApiKeyQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    include_revoked = fields.Boolean(load_default=False)

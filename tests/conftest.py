@@ -111,8 +111,32 @@ def app(settings: Settings, engine: Engine) -> Iterator[Flask]:
             transaction.rollback()
 
 
+def make_key(app: Flask, name: str, *scopes: str) -> str:
+    """A new API key (its secret) in the test's transaction."""
+    from service.services import keys
+
+    with app.app_context(), get_db().sessionmaker() as session:
+        created = keys.create(session, name, list(scopes))
+        session.commit()
+    return created.secret
+
+
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def admin_key(app: Flask) -> str:
+    return make_key(app, "test-admin", "admin")
+
+
+@pytest.fixture
+def client(app: Flask, admin_key: str) -> FlaskClient:
+    """A test client that sends an admin key with every request."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_key}"
+    return test_client
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    """A test client that sends no key."""
     return app.test_client()
 
 

@@ -16,7 +16,25 @@ from service.config import Settings
 from service.db import get_db
 from tests.conftest import ROOT, migrated_database
 
-__all__ = ["live_server", "migrated_database"]
+__all__ = ["bearer", "live_server", "migrated_database"]
+
+
+def bearer(url: str, name: str = "live-admin", *scopes: str) -> dict[str, str]:
+    """An Authorization header with a new key (default scope admin) on database `url`."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from service.db import sqlalchemy_url
+    from service.services import keys
+
+    engine = create_engine(sqlalchemy_url(url))
+    try:
+        with Session(engine) as session:
+            created = keys.create(session, name, list(scopes or ("admin",)))
+            session.commit()
+    finally:
+        engine.dispose()
+    return {"Authorization": f"Bearer {created.secret}"}
 
 
 @contextmanager

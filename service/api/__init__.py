@@ -36,14 +36,17 @@ class ProblemApi(Api):  # type: ignore[misc]
 
 def init_app(app: flask.Flask) -> ProblemApi:
     """Create the Api and register every blueprint."""
-    from . import articles, docs, explorer, health, imports, procurements, stats
+    from . import access, articles, docs, explorer, health, imports, keys, procurements, stats
 
+    access.init_app(app)
     api = ProblemApi(app)
+    api.spec.components.security_scheme(access.BEARER, access.SECURITY_SCHEME)
     api.register_blueprint(procurements.blp)
     api.register_blueprint(procurements.batch_blp)
     api.register_blueprint(articles.blp)
     api.register_blueprint(imports.blp)
     api.register_blueprint(stats.blp)
+    api.register_blueprint(keys.blp)
     api.register_blueprint(health.blp)
     api.register_blueprint(health.blp_v1)
     api.register_blueprint(health.metrics_blp)

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from ..db import request_session
 from ..schemas import ArticleInputSchema, ArticleSchema, ArticleStoredSchema, ExtractResultSchema
 from ..services import articles
+from .access import READ, WRITE, requires
 from .procurements import require_json_body
 
 blp = Blueprint(
@@ -40,6 +41,7 @@ def _article_body(article: Any, record_ids: list[str]) -> dict[str, Any]:
 
 @blp.route("/extract")
 class Extract(MethodView):
+    @requires(WRITE)
     @blp.arguments(ArticleInputSchema())
     @blp.response(200, ExtractResultSchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
@@ -55,6 +57,7 @@ class Extract(MethodView):
 
 @blp.route("")
 class Articles(MethodView):
+    @requires(WRITE)
     @blp.arguments(ArticleInputSchema())
     @blp.response(201, ArticleStoredSchema, headers={"Location": {"schema": {"type": "string"}}})
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
@@ -82,6 +85,7 @@ class Articles(MethodView):
 
 @blp.route("/<uuid:article_id>")
 class Article(MethodView):
+    @requires(READ)
     @blp.response(200, ArticleSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, article_id: uuid.UUID) -> dict[str, Any]:

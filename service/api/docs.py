@@ -5,12 +5,15 @@ from __future__ import annotations
 import flask
 from swagger_ui_bundle import swagger_ui_path
 
+from .access import PUBLIC, requires
+
 ASSETS_URL = "/docs/assets/"
 
 
 def init_app(app: flask.Flask) -> None:
     """Serve Swagger UI's files under /docs/assets/."""
 
+    @requires(PUBLIC)
     def swagger_assets(filename: str) -> flask.Response:
         return flask.send_from_directory(swagger_ui_path, filename, max_age=86400)
 

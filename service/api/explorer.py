@@ -10,12 +10,15 @@ from pathlib import Path
 
 import flask
 
+from .access import PUBLIC, requires
+
 FILES = Path(__file__).resolve().parent.parent / "explorer"
 
 bp = flask.Blueprint("explorer", __name__, static_folder=str(FILES), static_url_path="/explorer")
 
 
 @bp.get("/")
+@requires(PUBLIC)
 def index() -> flask.Response:
     """The explorer page."""
     response = flask.send_from_directory(FILES, "index.html", max_age=0)

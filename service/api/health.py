@@ -10,18 +10,21 @@ from .. import metrics
 from ..db import request_session
 from ..schemas import HealthSchema
 from ..services import health
+from .access import PUBLIC, READ, requires
 
 
 def _blueprint(name: str, prefix: str) -> Blueprint:
     blp = Blueprint(name, __name__, url_prefix=prefix, description="Probes for orchestrators.")
 
     @blp.route("/live")
+    @requires(PUBLIC)
     @blp.response(200, HealthSchema)
     def live() -> dict[str, Any]:
         """The process is up."""
         return {"status": "ok", "checks": {}}
 
     @blp.route("/ready")
+    @requires(PUBLIC)
     @blp.response(200, HealthSchema)
     @blp.alt_response(503, schema=HealthSchema, description="Not ready")
     def ready() -> tuple[dict[str, Any], int]:
@@ -51,6 +54,7 @@ metrics_blp = Blueprint(
         }
     }
 )
+@requires(READ)
 def metrics_view() -> Any:
     """Prometheus metrics of every worker."""
     return metrics.render()

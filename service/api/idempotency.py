@@ -39,7 +39,9 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(*args, **kwargs)
         if not _KEY.fullmatch(key):
             return validation_problem(
-                {"Idempotency-Key": ["1 to 255 visible ASCII characters."]}, status=400
+                {"Idempotency-Key": ["1 to 255 visible ASCII characters."]},
+                status=400,
+                what="headers",
             )
         request = flask.request
         route = f"{request.method} {request.url_rule.rule if request.url_rule else request.path}"

@@ -13,6 +13,7 @@ from ..db import request_session, rollback_only
 from ..errors import problem
 from ..importing import ImportFileError, read_rows
 from ..schemas import ImportQuerySchema, ImportResultSchema
+from .access import WRITE, requires
 
 blp = Blueprint(
     "imports",
@@ -38,6 +39,7 @@ _FILE_TYPES = {
 
 @blp.route("")
 class Imports(MethodView):
+    @requires(WRITE)
     @blp.arguments(ImportQuerySchema(), location="query", error_status_code=400)
     @blp.response(200, ImportResultSchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")

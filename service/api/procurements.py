@@ -29,6 +29,7 @@ from ..schemas import (
 )
 from ..services import procurements
 from ..services import query as record_query
+from .access import READ, WRITE, requires
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
 from .idempotency import idempotent
 
@@ -156,6 +157,7 @@ def _export(query: record_query.RecordQuery, fmt: str, only: list[str] | None) -
 
 @blp.route("")
 class Procurements(MethodView):
+    @requires(READ)
     @blp.arguments(
         ProcurementQuerySchema(), location="query", error_status_code=400, unknown=ma.RAISE
     )
@@ -204,6 +206,7 @@ class Procurements(MethodView):
             response.headers["X-Total-Count"] = str(page.total)
         return response
 
+    @requires(WRITE)
     @idempotent
     @blp.arguments(ProcurementWriteSchema())
     @blp.response(201, ProcurementSchema, headers={"Location": {"schema": {"type": "string"}}})
@@ -229,6 +232,7 @@ batch_blp.before_request(require_json_body)
 
 @batch_blp.route("/procurements:batch")
 class Batch(MethodView):
+    @requires(WRITE)
     @idempotent
     @batch_blp.arguments(ProcurementWriteSchema(many=True))
     @batch_blp.response(200, BatchResultSchema)
@@ -297,6 +301,7 @@ def _with_etag(record: Any, status: int = 200) -> tuple[Any, int, dict[str, str]
 
 @blp.route("/<uuid:procurement_id>")
 class Procurement(MethodView):
+    @requires(READ)
     @blp.response(200, ProcurementSchema, headers=_ETAG)
     @blp.alt_response(304, description="Not Modified: If-None-Match named the current ETag.")
     @blp.alt_response(404, response="NOT_FOUND")
@@ -320,6 +325,7 @@ class Procurement(MethodView):
             return flask.Response(status=304, headers={"ETag": tag})
         return _with_etag(record)
 
+    @requires(WRITE)
     @blp.arguments(ProcurementWriteSchema())
     @blp.response(200, ProcurementSchema, headers=_ETAG)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -333,6 +339,7 @@ class Procurement(MethodView):
         record = _for_write(procurement_id)
         return _with_etag(procurements.replace(request_session(), record, data))
 
+    @requires(WRITE)
     @blp.arguments(ProcurementPatchSchema(), content_type=MERGE_PATCH)
     @blp.response(200, ProcurementSchema, headers=_ETAG)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -348,6 +355,7 @@ class Procurement(MethodView):
         merged = merge_patch(schema.dump(record), flask.request.get_json())
         return _with_etag(procurements.replace(request_session(), record, schema.load(merged)))
 
+    @requires(WRITE)
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(412, response="PRECONDITION_FAILED")

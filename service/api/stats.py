@@ -24,6 +24,7 @@ from ..schemas import (
     SystemSuggestionSchema,
 )
 from ..services import stats
+from .access import READ, requires
 
 blp = Blueprint(
     "stats",
@@ -35,6 +36,7 @@ blp = Blueprint(
 
 @blp.route("/stats")
 class Stats(MethodView):
+    @requires(READ)
     @blp.arguments(StatsQuerySchema(), location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, StatsGroupSchema(many=True))
     @blp.doc(
@@ -66,6 +68,7 @@ class Stats(MethodView):
 
 @blp.route("/parties")
 class Parties(MethodView):
+    @requires(READ)
     @blp.arguments(SuggestQuerySchema(), location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, PartySuggestionSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
@@ -75,6 +78,7 @@ class Parties(MethodView):
 
 @blp.route("/systems")
 class Systems(MethodView):
+    @requires(READ)
     @blp.arguments(SuggestQuerySchema(), location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, SystemSuggestionSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:

@@ -18,7 +18,7 @@ from service.config import Settings
 from tests.api.helpers import BASE, assert_problem, create
 from tests.builders import record
 from tests.conftest import Databases
-from tests.live import live_server, migrated_database
+from tests.live import bearer, live_server, migrated_database
 
 PATCH = "application/merge-patch+json"
 
@@ -59,10 +59,10 @@ def test_if_match_guards_put_patch_and_delete(client: FlaskClient) -> None:
 
 
 @pytest.fixture
-def strict_client(settings: Settings, app: Flask) -> FlaskClient:
+def strict_client(settings: Settings, app: Flask, client: FlaskClient) -> FlaskClient:
     """A client of an app with REQUIRE_IF_MATCH on, in the same test transaction."""
     app.extensions["settings"] = replace(settings, require_if_match=True)
-    return app.test_client()
+    return client
 
 
 def test_require_if_match_makes_writes_without_it_428(strict_client: FlaskClient) -> None:
@@ -78,11 +78,16 @@ def test_require_if_match_makes_writes_without_it_428(strict_client: FlaskClient
 def live(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on its own database, served by a threaded server: real concurrency."""
     url = migrated_database(databases)
+    AUTH.update(bearer(url))
     with live_server(url, tmp_path_factory.mktemp("unused"), db_pool_size=25) as (base, _):
         yield base
 
 
+AUTH: dict[str, str] = {}
+
+
 def _call(url: str, method: str, body: dict[str, object] | None = None, **headers: str):  # type: ignore[no-untyped-def]
+    headers = {**AUTH, **headers}
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:

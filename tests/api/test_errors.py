@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from service.api.access import PUBLIC, requires
 from tests.api.helpers import BASE, assert_problem, count, create
 from tests.builders import OMIT, record
 
@@ -160,6 +161,7 @@ def test_wrong_method_is_405_problem_with_allow(client: FlaskClient) -> None:
 
 def test_server_error_is_500_problem_without_internals(app: Any) -> None:
     @app.route("/boom")
+    @requires(PUBLIC)
     def boom() -> None:
         raise RuntimeError("secret internal detail")
 

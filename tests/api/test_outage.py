@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from service.app import create_app
 from service.config import Settings
 from service.db import get_db
+from service.services import keys
 from tests.builders import record
 
 
@@ -23,7 +24,10 @@ def down(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
         log_level="CRITICAL",
     )
     app = create_app(settings)
-    yield app.test_client()
+    client = app.test_client()
+    # A well-formed key: checking it needs the database, so writes fail as 503 too.
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {keys.new_secret()}"
+    yield client
     get_db(app).dispose()
 
 

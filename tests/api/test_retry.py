@@ -16,7 +16,7 @@ from service.db import MAX_ATTEMPTS, sqlalchemy_url
 from tests.api.helpers import BASE
 from tests.builders import record
 from tests.conftest import Databases
-from tests.live import live_server, migrated_database
+from tests.live import bearer, live_server, migrated_database
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +24,7 @@ def server(
     databases: Databases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Engine]]:
     url = migrated_database(databases)
+    AUTH.update(bearer(url))
     admin = create_engine(sqlalchemy_url(url), isolation_level="AUTOCOMMIT")
     with live_server(url, tmp_path_factory.mktemp("unused")) as (base, _):
         yield base, admin
@@ -57,12 +58,15 @@ def _inject(admin: Engine, failures: int, sqlstate: str) -> None:
         )
 
 
+AUTH: dict[str, str] = {}
+
+
 def _post(base: str, body: dict[str, object]) -> tuple[int, dict[str, object], dict[str, str]]:
     request = urllib.request.Request(
         f"{base}{BASE}",
         data=json.dumps(body).encode(),
         method="POST",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **AUTH},
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
