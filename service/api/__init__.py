@@ -36,9 +36,21 @@ class ProblemApi(Api):  # type: ignore[misc]
 
 def init_app(app: flask.Flask) -> ProblemApi:
     """Create the Api and register every blueprint."""
-    from . import access, articles, docs, explorer, health, imports, keys, procurements, stats
+    from . import (
+        access,
+        articles,
+        docs,
+        explorer,
+        health,
+        idempotency,
+        imports,
+        keys,
+        procurements,
+        stats,
+    )
 
     access.init_app(app)
+    idempotency.init_app(app)
     api = ProblemApi(app)
     api.spec.components.security_scheme(access.BEARER, access.SECURITY_SCHEME)
     api.register_blueprint(procurements.blp)

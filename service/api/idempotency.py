@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import flask
@@ -13,9 +14,11 @@ import flask
 from ..db import request_session
 from ..errors import validation_problem
 from ..services import idempotency
+from .access import caller
 
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as the draft RFC suggests
 KEPT_HEADERS = ("Location", "ETag")
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
 
 PARAMETER = {
     "in": "header",
@@ -25,12 +28,48 @@ PARAMETER = {
     "description": "A unique key of this request (a UUID, say). Sending it again with the "
     "same body replays the first response (Idempotent-Replayed: true) and writes nothing; "
     "with another body: 422; while the first is still running: 409 with Retry-After. "
-    "Kept 24 hours.",
+    "Kept 24 hours, per API key and route.",
 }
 
 
+def _body_digest(request: flask.Request) -> str:
+    """The request's fingerprint. A JSON body is read (it is small and parsed next
+    anyway); a multipart upload is fingerprinted by its file (werkzeug spools it to
+    disk); a raw file body is spooled to a temporary file as it is hashed (memory
+    stays flat) and the view reads the spooled copy."""
+    head = f"{request.method} {request.full_path}\n".encode()
+    if request.is_json:
+        return idempotency.request_hash([head, request.get_data(cache=True)])
+    if request.mimetype == "multipart/form-data":
+        # The file, not the form: a client's retry uses a new random boundary.
+        upload = request.files.get("file")
+        if upload is None:
+            return idempotency.request_hash([head])
+        digest = idempotency.request_hash(
+            [head, *iter(lambda: upload.stream.read(65536), b"")]
+        )
+        upload.stream.seek(0)
+        return digest
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    flask.g.idempotency_spool = spool  # closed at teardown
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        while chunk := request.stream.read(65536):
+            spool.write(chunk)
+            yield chunk
+
+    digest = idempotency.request_hash(chunks())
+    spool.seek(0)
+    request.__dict__["stream"] = spool  # werkzeug's cached stream: the view reads this
+    return digest
+
+
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Make a POST view honour Idempotency-Key (outermost decorator of the view)."""
+    """Make a POST view honour Idempotency-Key (outermost decorator of the view).
+
+    Keys belong to the API key that sent them and to the route: two clients, or
+    two routes, never see each other's keys."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -44,10 +83,11 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                 what="headers",
             )
         request = flask.request
-        route = f"{request.method} {request.url_rule.rule if request.url_rule else request.path}"
-        digest = idempotency.request_hash(
-            request.method, request.full_path, request.get_data(cache=True)
-        )
+        holder = caller()
+        rule = request.url_rule.rule if request.url_rule else request.path
+        route = f"{holder.id if holder else 'anonymous'} {request.method} {rule}"
+        digest = flask.g.get("idempotency_digest") or _body_digest(request)
+        flask.g.idempotency_digest = digest  # a retried transaction does not re-read
         session = request_session()
         stored = idempotency.claim(session, route, key, digest)
         if stored is not None:
@@ -70,3 +110,11 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         return response
 
     return wrapper
+
+
+def init_app(app: flask.Flask) -> None:
+    @app.teardown_request
+    def _close_spool(_exc: BaseException | None) -> None:
+        spool = flask.g.pop("idempotency_spool", None)
+        if spool is not None:
+            spool.close()

@@ -14,6 +14,8 @@ from ..errors import problem
 from ..importing import ImportFileError, read_rows
 from ..schemas import ImportQuerySchema, ImportResultSchema
 from .access import WRITE, requires
+from .idempotency import PARAMETER as IDEMPOTENCY_KEY
+from .idempotency import idempotent
 
 blp = Blueprint(
     "imports",
@@ -37,18 +39,25 @@ _FILE_TYPES = {
 }
 
 
+@blp.before_request
+def allow_large_files() -> None:
+    """Files may be larger than other bodies (IMPORT_MAX_BYTES, 413 past it)."""
+    flask.request.max_content_length = flask.current_app.extensions["settings"].import_max_bytes
+
+
 @blp.route("")
 class Imports(MethodView):
     @requires(WRITE)
+    @idempotent
     @blp.arguments(ImportQuerySchema(), location="query", error_status_code=400)
     @blp.response(200, ImportResultSchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    @blp.doc(requestBody={"required": True, "content": _FILE_TYPES})
+    @blp.doc(requestBody={"required": True, "content": _FILE_TYPES}, parameters=[IDEMPOTENCY_KEY])
+    @blp.alt_response(409, response="CONFLICT")
     def post(self, args: dict[str, Any]) -> Any:
         """Import a file: the body itself, or the `file` part of a multipart form."""
         request = flask.request
-        request.max_content_length = flask.current_app.extensions["settings"].import_max_bytes
         if request.mimetype == "multipart/form-data":
             upload = request.files.get("file")
             if upload is None:

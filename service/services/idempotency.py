@@ -5,13 +5,14 @@ body, and writes nothing more; with another body it is refused (422); while the
 first request is still running, a repeat is 409. Keys are kept 24 hours.
 Exactly-once survives a crash: the stored response is written in the transaction
 of the request's own effect, so a request that dies before its commit leaves
-neither behind and its retry simply runs. (Keys are per route for now; they will be
-per API key and route once keys exist.)
+neither behind and its retry simply runs. Keys are scoped: the caller names the
+route as "<API key id> <method> <path>", so clients never share keys.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -32,8 +33,12 @@ class Stored:
     headers: dict[str, str]
 
 
-def request_hash(method: str, path: str, body: bytes) -> str:
-    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
+def request_hash(parts: Iterable[bytes]) -> str:
+    """SHA-256 of the request (method, path and query, body), given in parts."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
 
 
 def claim(session: Session, route: str, key: str, digest: str) -> Stored | None:
