@@ -22,6 +22,7 @@ from .db import is_retryable
 from .exceptions import (
     Conflict,
     Forbidden,
+    Gone,
     InvalidHeader,
     InvalidQuery,
     KeyInFlight,
@@ -29,6 +30,7 @@ from .exceptions import (
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
+    ReasonRequired,
     Unauthenticated,
 )
 from .observability import request_id
@@ -160,6 +162,14 @@ def register(app: flask.Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(error: NotFound) -> flask.Response:
         return problem(404, str(error))
+
+    @app.errorhandler(Gone)
+    def _gone(error: Gone) -> flask.Response:
+        return problem(410, str(error))
+
+    @app.errorhandler(ReasonRequired)
+    def _reason_required(error: ReasonRequired) -> flask.Response:
+        return validation_problem({error.field: [str(error)]})
 
     @app.errorhandler(InvalidQuery)
     def _invalid_query(error: InvalidQuery) -> flask.Response:

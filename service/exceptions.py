@@ -62,3 +62,15 @@ class Forbidden(DomainError):
 
 class InvalidHeader(InvalidQuery):
     """A request header carries a value the service cannot use (400)."""
+
+
+class Gone(DomainError):
+    """The record existed but was deleted (410)."""
+
+
+class ReasonRequired(DomainError):
+    """A change that needs a reason (a backwards status move) came without one."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field

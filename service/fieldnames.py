@@ -38,4 +38,7 @@ READ_ONLY_FIELDS = (
     "created_at",
     "updated_at",
     "version",
+    "created_by",
+    "updated_by",
+    "status_dates",
 )

@@ -14,11 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
     Enum,
+    FetchedValue,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -26,9 +29,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
     literal_column,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -166,6 +171,19 @@ class Procurement(Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
     version: Mapped[int] = mapped_column(Integer)
+    # Set by the database (trigger procurement_stamp, migration 0009), never by a client:
+    created_by: Mapped[str | None] = mapped_column(
+        String(64), server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
+    """The API key (by name) or command that created the record."""
+    updated_by: Mapped[str | None] = mapped_column(
+        String(64), server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
+    """The API key (by name) or command that last changed it."""
+    status_dates: Mapped[dict[str, str]] = mapped_column(
+        JSONB, server_default=text("'{}'::jsonb"), server_onupdate=FetchedValue()
+    )
+    """When the record (last) entered each status it has had: {status: timestamp}."""
 
     __mapper_args__ = {"version_id_col": version, "eager_defaults": True}  # noqa: RUF012
 
@@ -334,6 +352,38 @@ class ApiKey(Base):
             unique=True,
             postgresql_where=literal_column("revoked_at IS NULL"),
         ),
+    )
+
+
+class Revision(Base):
+    """One change of a record, written by the database's triggers (migration 0009):
+    never by the application, never updated, never deleted with the record.
+
+    `changes` maps each changed field to [old, new]; `snapshot` is the whole row
+    after the change (before it, for a delete: the tombstone keeps the last state).
+    `txid` is the writing transaction's id: the change feed lists only changes whose
+    transactions have all ended, so its cursor never skips a late commit."""
+
+    __tablename__ = "procurement_revision"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=False), primary_key=True)
+    procurement_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    n: Mapped[int] = mapped_column(Integer)
+    op: Mapped[str] = mapped_column(String(8))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    txid: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("(pg_current_xact_id()::text::bigint)")
+    )
+
+    __table_args__ = (
+        CheckConstraint("op IN ('create', 'update', 'delete')", "op_known"),
+        UniqueConstraint("procurement_id", "n"),
+        Index("ix_procurement_revision_txid_id", "txid", "id"),
+        Index("ix_procurement_revision_changed_at", "changed_at"),
     )
 
 

@@ -33,6 +33,7 @@ from .models import (
     TEXT_LIMIT,
     ApiKey,
     Procurement,
+    Status,
 )
 from .parties import Party, UnknownParty, parties
 from .services.query import (
@@ -118,7 +119,12 @@ class DecimalString(fields.Field[Decimal]):
 
 
 class UTCDateTime(fields.DateTime):
-    """Timestamps leave the service in UTC, ISO 8601 with a Z."""
+    """Timestamps leave the service in UTC, ISO 8601 with a Z; one that comes in
+    without an offset is taken as UTC."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        parsed: datetime = super()._deserialize(value, attr, data, **kwargs)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
@@ -311,6 +317,14 @@ class ProcurementWriteSchema(SQLAlchemySchema[Any]):
     external_id = auto_field(
         metadata={"description": "Stable key from an outside source; unique when present."},
     )
+    reason = Text(
+        load_only=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={
+            "description": "Why the change is made; kept in the record's history "
+            "(the X-Change-Reason header does the same)."
+        },
+    )
 
     @ma.pre_load
     def _set_aside_read_only(self, data: Any, **_: Any) -> Any:
@@ -398,6 +412,22 @@ class ProcurementSchema(SQLAlchemySchema[Any]):
     created_at = auto_field(field_class=UTCDateTime, dump_only=True)
     updated_at = auto_field(field_class=UTCDateTime, dump_only=True)
     version = auto_field(dump_only=True)
+    created_by = auto_field(
+        dump_only=True, metadata={"description": "The API key (by name) that created it."}
+    )
+    updated_by = auto_field(
+        dump_only=True, metadata={"description": "The API key (by name) that last changed it."}
+    )
+    status_dates = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        dump_only=True,
+        required=True,
+        metadata={
+            "description": "When the record (last) entered each status it has had: "
+            '{"intent": "2026-06-02T10:00:00.000000Z", ...}.'
+        },
+    )
 
 
 class FacetValueSchema(ma.Schema):
@@ -562,6 +592,24 @@ class _FilterQueryBase(ma.Schema):
         }
     )
 
+    status_entered = fields.Enum(
+        Status,
+        by_value=True,
+        metadata={"description": "Records that entered this status (see status_dates)."},
+    )
+    status_entered_since = UTCDateTime(
+        metadata={"description": "... at or after this time (with status_entered)."}
+    )
+    status_entered_before = UTCDateTime(
+        metadata={"description": "... before this time (with status_entered)."}
+    )
+
+    @ma.validates_schema
+    def _entered_needs_a_status(self, data: dict[str, Any], **_: Any) -> None:
+        for name in ("status_entered_since", "status_entered_before"):
+            if name in data and "status_entered" not in data:
+                raise ma.ValidationError("Give status_entered with it.", name)
+
     @ma.pre_load
     def _plain(self, data: Any, **_: Any) -> Any:
         """Query arguments as a plain dict: a list for repeatable parameters, one value
@@ -605,8 +653,19 @@ class _FilterQueryBase(ma.Schema):
         overlap: tuple[int, int] | None = None
         if "quantity_overlaps" in data:
             overlap = _quantity_range(data["quantity_overlaps"])
+        entered = None
+        if "status_entered" in data:
+            entered = (
+                data["status_entered"],
+                data.get("status_entered_since"),
+                data.get("status_entered_before"),
+            )
         return RecordQuery(
-            filters=tuple(filters), quantity_overlaps=overlap, q=data.get("q"), **extra
+            filters=tuple(filters),
+            quantity_overlaps=overlap,
+            q=data.get("q"),
+            status_entered=entered,
+            **extra,
         )
 
 
@@ -1120,3 +1179,79 @@ class ApiKeyQuerySchema(ma.Schema):
         unknown = ma.RAISE
 
     include_revoked = fields.Boolean(load_default=False)
+
+
+class FieldChangeSchema(ma.Schema):
+    field = fields.String(required=True)
+    old = fields.Raw(required=True, allow_none=True)
+    new = fields.Raw(required=True, allow_none=True)
+
+
+class RevisionSchema(ma.Schema):
+    """One change of a record: when, by whom, why, and old and new value per field."""
+
+    n = fields.Integer(required=True, metadata={"description": "1 for the creation, then 2, 3..."})
+    op = fields.String(required=True, metadata={"enum": ["create", "update", "delete"]})
+    changed_at = UTCDateTime(required=True)
+    actor = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The API key (by name) or cli:<command> that made it."},
+    )
+    reason = fields.String(allow_none=True, required=True)
+    changes = fields.List(fields.Nested(FieldChangeSchema), required=True)
+
+
+class RevisionDetailSchema(RevisionSchema):
+    record = fields.Dict(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The record as it stood after the change (null: deleted)."},
+    )
+
+
+class HistorySchema(ma.Schema):
+    id = fields.UUID(required=True)
+    items = fields.List(fields.Nested(RevisionSchema), required=True)
+
+
+class ChangeSchema(RevisionDetailSchema):
+    id = fields.Integer(required=True, metadata={"description": "The revision's id."})
+    procurement_id = fields.UUID(required=True)
+
+
+class ChangesPageSchema(ma.Schema):
+    items = fields.List(fields.Nested(ChangeSchema), required=True)
+    next = fields.String(
+        required=True,
+        metadata={
+            "description": "Where to ask next: after the last change listed (or, when none "
+            "was, the same position). Poll it to stay in sync."
+        },
+    )
+
+
+class AsOfQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    as_of = UTCDateTime(
+        metadata={
+            "description": "A past moment (ISO 8601; UTC when no offset is given): the "
+            "record as it stood then, a since-deleted record included."
+        }
+    )
+
+
+CHANGES_CURSOR = re.compile(r"^[0-9]{1,19}\.[0-9]{1,19}$")
+
+
+class ChangesQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    since = Text(
+        validate=validate.Regexp(CHANGES_CURSOR, error="Not a cursor from this feed."),
+        metadata={"description": "A cursor from a previous page's `next`; omit to start."},
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))

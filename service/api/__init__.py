@@ -39,6 +39,7 @@ def init_app(app: flask.Flask) -> ProblemApi:
     from . import (
         access,
         articles,
+        changes,
         docs,
         explorer,
         health,
@@ -59,6 +60,7 @@ def init_app(app: flask.Flask) -> ProblemApi:
     api.register_blueprint(imports.blp)
     api.register_blueprint(stats.blp)
     api.register_blueprint(keys.blp)
+    api.register_blueprint(changes.blp)
     api.register_blueprint(health.blp)
     api.register_blueprint(health.blp_v1)
     api.register_blueprint(health.metrics_blp)

@@ -45,9 +45,7 @@ def _body_digest(request: flask.Request) -> str:
         upload = request.files.get("file")
         if upload is None:
             return idempotency.request_hash([head])
-        digest = idempotency.request_hash(
-            [head, *iter(lambda: upload.stream.read(65536), b"")]
-        )
+        digest = idempotency.request_hash([head, *iter(lambda: upload.stream.read(65536), b"")])
         upload.stream.seek(0)
         return digest
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115

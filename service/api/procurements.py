@@ -13,25 +13,29 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import exports
+from .. import audit, exports
 from ..db import get_db, request_session
 from ..errors import problem, validation_problem
-from ..exceptions import NotFound, PreconditionFailed
+from ..exceptions import NotFound, PreconditionFailed, ReasonRequired
 from ..schemas import (
+    AsOfQuerySchema,
     BatchResultSchema,
+    HistorySchema,
     ProcurementPageSchema,
     ProcurementPatchSchema,
     ProcurementQuerySchema,
     ProcurementSchema,
     ProcurementWriteSchema,
+    RevisionDetailSchema,
     encode_cursor,
     record_dumper,
 )
-from ..services import procurements
+from ..services import history, procurements
 from ..services import query as record_query
 from .access import READ, WRITE, requires
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
 from .idempotency import idempotent
+from .revisions import change_body, revision_body
 
 blp = Blueprint(
     "procurements",
@@ -216,6 +220,7 @@ class Procurements(MethodView):
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, data: dict[str, Any]) -> tuple[Any, int, dict[str, str]]:
         """Create a record."""
+        _reason(data)
         record = procurements.create(request_session(), data)
         location = flask.url_for(".Procurement", procurement_id=record.id)
         return record, 201, {"Location": location, "ETag": procurements.etag(record)}
@@ -248,6 +253,9 @@ class Batch(MethodView):
         errors: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for index, item in enumerate(items):
+            if "reason" in item:
+                errors[str(index)] = {"reason": ["Give a batch's reason in X-Change-Reason."]}
+                continue
             key = item.get("external_id")
             if key and key in seen:
                 errors[str(index)] = {"external_id": [f"Same as item {seen[key]}."]}
@@ -295,6 +303,29 @@ def _for_write(procurement_id: uuid.UUID) -> Any:
     return record
 
 
+def _reason(data: dict[str, Any]) -> str | None:
+    """The change's reason: the body's `reason` member (taken out of the data) or the
+    X-Change-Reason header; handed to the transaction for the history."""
+    reason = data.pop("reason", None)
+    if reason is not None:
+        audit.set_reason(request_session(), reason)
+    found: str | None = flask.g.get("change_reason")
+    return found
+
+
+def _change(record: Any, data: dict[str, Any]) -> Any:
+    """Replace a record's fields; a status that moves back needs a reason."""
+    reason = _reason(data)
+    new_status = data.get("status")
+    if new_status is not None and history.is_backwards(record.status, new_status) and not reason:
+        raise ReasonRequired(
+            f"Moving a deal back from {record.status.value} to {new_status.value} needs a "
+            "reason: send X-Change-Reason or a `reason` member.",
+            "status",
+        )
+    return procurements.replace(request_session(), record, data)
+
+
 def _with_etag(record: Any, status: int = 200) -> tuple[Any, int, dict[str, str]]:
     return record, status, {"ETag": procurements.etag(record)}
 
@@ -302,7 +333,9 @@ def _with_etag(record: Any, status: int = 200) -> tuple[Any, int, dict[str, str]
 @blp.route("/<uuid:procurement_id>")
 class Procurement(MethodView):
     @requires(READ)
+    @blp.arguments(AsOfQuerySchema(), location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, ProcurementSchema, headers=_ETAG)
+    @blp.alt_response(410, response="GONE")
     @blp.alt_response(304, description="Not Modified: If-None-Match named the current ETag.")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.doc(
@@ -316,8 +349,11 @@ class Procurement(MethodView):
             }
         ]
     )
-    def get(self, procurement_id: uuid.UUID) -> Any:
-        """Read one record."""
+    def get(self, args: dict[str, Any], procurement_id: uuid.UUID) -> Any:
+        """Read one record, as it is now or, with as_of, as it stood then."""
+        if "as_of" in args:
+            past = history.as_of(request_session(), procurement_id, args["as_of"])
+            return flask.jsonify(record_dumper()(past))
         record = procurements.get(request_session(), procurement_id)
         tag = procurements.etag(record)
         held = {t.strip() for t in flask.request.headers.get("If-None-Match", "").split(",")}
@@ -337,7 +373,7 @@ class Procurement(MethodView):
     def put(self, data: dict[str, Any], procurement_id: uuid.UUID) -> Any:
         """Replace every writable field of a record."""
         record = _for_write(procurement_id)
-        return _with_etag(procurements.replace(request_session(), record, data))
+        return _with_etag(_change(record, data))
 
     @requires(WRITE)
     @blp.arguments(ProcurementPatchSchema(), content_type=MERGE_PATCH)
@@ -353,7 +389,7 @@ class Procurement(MethodView):
         record = _for_write(procurement_id)
         schema = ProcurementWriteSchema()
         merged = merge_patch(schema.dump(record), flask.request.get_json())
-        return _with_etag(procurements.replace(request_session(), record, schema.load(merged)))
+        return _with_etag(_change(record, schema.load(merged)))
 
     @requires(WRITE)
     @blp.response(204)
@@ -364,3 +400,25 @@ class Procurement(MethodView):
     def delete(self, procurement_id: uuid.UUID) -> None:
         """Delete a record."""
         procurements.remove(request_session(), _for_write(procurement_id))
+
+
+@blp.route("/<uuid:procurement_id>/history")
+class History(MethodView):
+    @requires(READ)
+    @blp.response(200, HistorySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, procurement_id: uuid.UUID) -> Any:
+        """Every change of a record, oldest first: when, by which key, why, old and new
+        values per field. A deleted record keeps its history, ending in a tombstone."""
+        revisions = history.history(request_session(), procurement_id)
+        return {"id": procurement_id, "items": [revision_body(r) for r in revisions]}
+
+
+@blp.route("/<uuid:procurement_id>/history/<int(min=1, max=2147483647):n>")
+class HistoryEntry(MethodView):
+    @requires(READ)
+    @blp.response(200, RevisionDetailSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, procurement_id: uuid.UUID, n: int) -> Any:
+        """One change (its diff) and the record as it stood right after it."""
+        return change_body(history.revision(request_session(), procurement_id, n))

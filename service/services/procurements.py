@@ -182,13 +182,15 @@ def known_hashes(session: Session, external_ids: Sequence[str]) -> dict[str, str
 
 
 _STAGE = "procurement_import_stage"
+SERVER_MANAGED = {"created_at", "updated_at", "created_by", "updated_by", "status_dates"}
+"""Columns the database sets (defaults and the stamp trigger), never copied in."""
 
 
 def _stage_table() -> Table:
     from sqlalchemy import Column, MetaData
 
     source = Procurement.__table__
-    columns = [c for c in source.columns if c.name not in {"created_at", "updated_at"}]
+    columns = [c for c in source.columns if c.name not in SERVER_MANAGED]
     return Table(_STAGE, MetaData(), *(Column(c.name, c.type) for c in columns))
 
 

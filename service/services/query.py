@@ -15,6 +15,8 @@ Semantics a client can rely on (README, "Querying"):
 - `quantity_overlaps=LO-HI`: records whose quantity range [quantity_min, quantity_max]
   overlaps [LO, HI]. An unknown minimum counts as 0 and an unknown maximum as
   unbounded; a record with neither bound known never matches.
+- `status_entered=S` (with `status_entered_since`/`_before`): records that entered
+  status S, at their last entry into it, within the given times.
 - sort keys put empty values last in either direction; ties are broken by id, in the
   direction of the first key, so keyset paging is exact for every sort.
 """
@@ -31,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     Integer,
     Text,
     and_,
@@ -149,6 +152,8 @@ class RecordQuery:
     filters: tuple[Filter, ...] = ()
     quantity_overlaps: tuple[int, int] | None = None
     q: str | None = None
+    status_entered: tuple[Status, datetime | None, datetime | None] | None = None
+    """Records that entered this status (at their last entry) within [since, before)."""
     sort: tuple[SortKey, ...] = DEFAULT_SORT
     limit: int = 50
     after: Sequence[Any] | None = None
@@ -233,6 +238,14 @@ def conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
         )
     if query.q:
         where.append(search_document().op("@@")(func.websearch_to_tsquery("english", query.q)))
+    if query.status_entered is not None:
+        status, since, before = query.status_entered
+        where.append(Procurement.status_dates.has_key(status.value))
+        entered = Procurement.status_dates[status.value].astext.cast(DateTime(timezone=True))
+        if since is not None:
+            where.append(entered >= since)
+        if before is not None:
+            where.append(entered < before)
     return where
 
 
