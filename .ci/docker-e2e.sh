@@ -55,6 +55,7 @@ if [ -f /etc/pip.conf ]; then cp /etc/pip.conf "$S/rootfs/etc/pip.conf"; fi
 tar -C "$S/rootfs" -c . | docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]' - python:3.11-slim >/dev/null
 docker build -q --network host -t postgres:16 "$ROOT/.ci/standin-postgres" >/dev/null
+docker build -q --network host -t redis:7 "$ROOT/.ci/standin-redis" >/dev/null
 
 echo "--- docker build (the project's Dockerfile, unchanged)"
 docker build --network host -t procurement-tracker:e2e "$ROOT"
@@ -84,6 +85,8 @@ user=$("${compose[@]}" exec -T api id -u)
 [ "$user" != 0 ] || { echo "api runs as root"; exit 1; }
 pid1_user=$("${compose[@]}" exec -T api sh -c 'stat -c %u /proc/1')
 [ "$pid1_user" != 0 ] || { echo "gunicorn (pid 1) runs as root"; exit 1; }
-echo "compose: api healthy, seeded Piorun record served through the container; uid $user"
+counters=$("${compose[@]}" exec -T redis redis-cli -h 127.0.0.3 --scan --pattern 'LIMITS*' | wc -l)
+[ "$counters" -gt 0 ] || { echo "no rate-limit counters in the compose stack's Redis"; exit 1; }
+echo "compose: api healthy, seeded Piorun record served through the container; uid $user; $counters rate-limit counters in Redis"
 "${compose[@]}" down -v
 echo "docker e2e: passed"

@@ -49,6 +49,22 @@ def _origins(raw: str) -> tuple[str, ...]:
     return origins
 
 
+def _rate(name: str, raw: str) -> str:
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must look like 60/minute or 10/second;100/hour") from None
+    return raw
+
+
+def _redis(raw: str | None) -> str | None:
+    if raw is not None and not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("REDIS_URL must be a redis:// (or rediss://, unix://) URL")
+    return raw
+
+
 def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
     if raw not in allowed:
         raise ConfigError(f"{name} must be {' or '.join(allowed)}, not {raw!r}")
@@ -100,6 +116,21 @@ class Settings:
     """Writes to a record (PUT, PATCH, DELETE) must send If-Match (428 otherwise)."""
     read_access: str = "public"
     """public: reads need no key; key: every request needs an API key (scope read)."""
+    rate_limits: bool = True
+    """Rate limits on (429 past them); tests and benchmarks turn them off."""
+    rate_limit_reads: str = "300/minute"
+    """Reads per client address (and per key, when one is sent)."""
+    rate_limit_writes: str = "60/minute"
+    """Writes (create, change, delete, articles, key management) per API key."""
+    rate_limit_imports: str = "10/minute"
+    """Imports per API key."""
+    rate_limit_auth_failures: str = "10/minute"
+    """Requests with a wrong API key per client address, before 429."""
+    redis_url: str | None = None
+    """Where rate-limit counters live, shared by all workers; none: each process
+    counts on its own (so a limit is per worker)."""
+    trusted_proxies: int = 0
+    """Proxies in front of the service whose X-Forwarded-For may be believed."""
     reporting_password: str | None = None
     """Password of the read-only `reporting` role of BI tools; when set, serving
     creates the role (or resets its password) at start."""
@@ -152,6 +183,20 @@ class Settings:
             log_format=_log_format(get("LOG_FORMAT", "json")),
             reporting_password=reporting,
             cors_origins=_origins(get("CORS_ORIGINS", "")),
+            rate_limits=_bool("RATE_LIMITS", get("RATE_LIMITS", "true")),
+            rate_limit_reads=_rate("RATE_LIMIT_READS", get("RATE_LIMIT_READS", s.rate_limit_reads)),
+            rate_limit_writes=_rate(
+                "RATE_LIMIT_WRITES", get("RATE_LIMIT_WRITES", s.rate_limit_writes)
+            ),
+            rate_limit_imports=_rate(
+                "RATE_LIMIT_IMPORTS", get("RATE_LIMIT_IMPORTS", s.rate_limit_imports)
+            ),
+            rate_limit_auth_failures=_rate(
+                "RATE_LIMIT_AUTH_FAILURES",
+                get("RATE_LIMIT_AUTH_FAILURES", s.rate_limit_auth_failures),
+            ),
+            redis_url=_redis(get("REDIS_URL") or None),
+            trusted_proxies=_int("TRUSTED_PROXIES", get("TRUSTED_PROXIES", "0"), 0, 10),
             read_access=_choice("READ_ACCESS", get("READ_ACCESS", "public"), ("public", "key")),
             require_if_match=_bool("REQUIRE_IF_MATCH", get("REQUIRE_IF_MATCH", "false")),
         )

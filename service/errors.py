@@ -117,6 +117,8 @@ def validation_problem(
 
 def http_problem(error: HTTPException) -> flask.Response:
     """Render a werkzeug/webargs HTTPException, including webargs' 422 validation errors."""
+    if error.response is not None:  # a response made for it already (rate limits)
+        return error.response  # type: ignore[return-value]
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     headers = dict(data.get("headers") or {})

@@ -32,11 +32,15 @@ EXPOSED = [
     "Location",
     "Retry-After",
     "X-Request-ID",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
     "X-Total-Count",
 ]
 ALLOWED = [
     "Authorization",
     "Content-Type",
+    "X-Change-Reason",
     "Idempotency-Key",
     "If-Match",
     "If-None-Match",

@@ -95,6 +95,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         pgdata=tmp_path_factory.mktemp("unused-pgdata"),
         seeds_dir=ROOT / "seeds",
         log_level="WARNING",
+        rate_limits=False,  # tests/api/test_rate_limits.py turns them on
     )
 
 

@@ -40,7 +40,13 @@ def bearer(url: str, name: str = "live-admin", *scopes: str) -> dict[str, str]:
 @contextmanager
 def live_server(url: str, pgdata: Path, **settings: object) -> Iterator[tuple[str, Flask]]:
     """(base URL, app) of the service on `url`; closed with its pool afterwards."""
-    config = Settings(database_url=url, pgdata=pgdata, seeds_dir=ROOT / "seeds", log_level="ERROR")
+    config = Settings(
+        database_url=url,
+        pgdata=pgdata,
+        seeds_dir=ROOT / "seeds",
+        log_level="ERROR",
+        rate_limits=False,
+    )
     app = create_app(config.with_overrides(**settings) if settings else config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

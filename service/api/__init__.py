@@ -47,10 +47,12 @@ def init_app(app: flask.Flask) -> ProblemApi:
         imports,
         keys,
         procurements,
+        ratelimit,
         stats,
     )
 
     access.init_app(app)
+    ratelimit.init_app(app, app.extensions["settings"])
     idempotency.init_app(app)
     api = ProblemApi(app)
     api.spec.components.security_scheme(access.BEARER, access.SECURITY_SCHEME)

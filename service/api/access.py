@@ -65,6 +65,15 @@ def requires(scope: str) -> Callable[[View], View]:
 
 
 BEARER = "bearerAuth"
+CHANGE_REASON = {
+    "in": "header",
+    "name": "X-Change-Reason",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": "^[ -~]+$"},
+    "description": "Why the change is made (printable ASCII; a `reason` body member takes "
+    "any text): kept in the history of every record it changes. Moving a deal's status "
+    "back along its lifecycle needs one.",
+}
 SECURITY_SCHEME = {
     "type": "http",
     "scheme": "bearer",
@@ -80,7 +89,14 @@ def _openapi(scope: str) -> dict[str, Any]:
         return {"security": [], "x-required-scope": PUBLIC}
     doc: dict[str, Any] = {
         "x-required-scope": scope,
-        "responses": {"401": "UNAUTHORIZED"},
+        # 429: past a rate limit (Retry-After); 503: the database is unavailable or
+        # concurrent changes kept the request from completing (Retry-After).
+        "responses": {
+            "400": "BAD_REQUEST",
+            "401": "UNAUTHORIZED",
+            "429": "TOO_MANY_REQUESTS",
+            "503": "SERVICE_UNAVAILABLE",
+        },
     }
     if scope == READ:
         # Optional while READ_ACCESS=public; a key that is sent must be valid.
@@ -88,6 +104,8 @@ def _openapi(scope: str) -> dict[str, Any]:
     else:
         doc["security"] = [{BEARER: []}]
         doc["responses"]["403"] = "FORBIDDEN"
+        if scope == WRITE:
+            doc["parameters"] = [CHANGE_REASON]
     return doc
 
 
@@ -131,11 +149,11 @@ def _bearer(header: str) -> str:
     return token
 
 
-def authorize() -> None:
+def authorize() -> flask.Response | None:
     """before_request: authenticate the key, if any, and check the route's scope."""
     request = flask.request
     if request.method == "OPTIONS" or request.url_rule is None:
-        return  # CORS preflights and unknown URLs (404) need no key
+        return None  # CORS preflights and unknown URLs (404) need no key
     if any(name in request.args for name in URL_KEY_PARAMETERS):
         raise Unauthenticated(
             "API keys are accepted only in the Authorization header, never in the URL; "
@@ -157,21 +175,27 @@ def authorize() -> None:
         log.error("route %s %s declares no scope: admin required", request.method, endpoint)
         needed = ADMIN
     if needed == PUBLIC:
-        return  # probes, docs and static files never look at keys (nor the database)
+        return None  # probes, docs and static files never look at keys (nor the database)
     header = request.headers.get("Authorization")
     if header is None:
         if needed == READ and flask.current_app.extensions["settings"].read_access == "public":
-            return
+            return None
         raise Unauthenticated(f"This request needs an API key with the {needed!r} scope.")
+    failures = flask.current_app.extensions.get("auth_failures")
+    if failures is not None and (refused := failures.check()) is not None:
+        return refused  # type: ignore[no-any-return]
     with get_db().sessionmaker() as session:  # its own short transaction, read only
         key = keys.authenticate(session, _bearer(header))
-        if key is None:
-            raise Unauthenticated("The API key is not valid.", invalid=True)
-        if key.revoked_at is not None:
+        if key is None or key.revoked_at is not None:
+            if failures is not None:
+                failures.record()
+            if key is None:
+                raise Unauthenticated("The API key is not valid.", invalid=True)
             raise Unauthenticated("The API key was revoked.", invalid=True)
         flask.g.caller = Caller(key.id, key.name, frozenset(keys.granted(key.scopes)))
     if needed not in flask.g.caller.scopes:
         raise Forbidden(f"The key {key.name!r} lacks the {needed!r} scope this request needs.")
+    return None
 
 
 def init_app(app: flask.Flask) -> None:
