@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None) -> flask.Flask:
     app = db.TransactionalFlask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,
         API_TITLE="Procurement Tracker API",
         API_VERSION=__version__,
         OPENAPI_VERSION="3.0.3",

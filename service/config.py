@@ -129,6 +129,8 @@ class Settings:
     redis_url: str | None = None
     """Where rate-limit counters live, shared by all workers; none: each process
     counts on its own (so a limit is per worker)."""
+    trusted_hosts: tuple[str, ...] = ()
+    """Host names the service answers to (400 for others); none: any."""
     trusted_proxies: int = 0
     """Proxies in front of the service whose X-Forwarded-For may be believed."""
     reporting_password: str | None = None
@@ -196,6 +198,9 @@ class Settings:
                 get("RATE_LIMIT_AUTH_FAILURES", s.rate_limit_auth_failures),
             ),
             redis_url=_redis(get("REDIS_URL") or None),
+            trusted_hosts=tuple(
+                h.strip() for h in get("TRUSTED_HOSTS", "").split(",") if h.strip()
+            ),
             trusted_proxies=_int("TRUSTED_PROXIES", get("TRUSTED_PROXIES", "0"), 0, 10),
             read_access=_choice("READ_ACCESS", get("READ_ACCESS", "public"), ("public", "key")),
             require_if_match=_bool("REQUIRE_IF_MATCH", get("REQUIRE_IF_MATCH", "false")),

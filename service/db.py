@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Settings
 from .embedded import embedded_url
+from .jsonio import StrictJSONProvider
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,8 @@ class TransactionalFlask(flask.Flask):
     failure or a deadlock (SQLSTATE 40001, 40P01). PostgreSQL-wire engines that
     expect clients to retry (CockroachDB) are served the same way. After the last
     attempt the error reaches the handlers, which answer 503 with Retry-After."""
+
+    json_provider_class = StrictJSONProvider
 
     def dispatch_request(self) -> Any:
         attempt = 1

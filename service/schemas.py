@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache, partial
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 import marshmallow as ma
 import pycountry
@@ -49,10 +52,14 @@ from .services.query import (
 )
 from .services.stats import MEASURES, StatsQuery
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 
 def _check_text(value: str) -> None:
     if "\x00" in value:
         raise ma.ValidationError("Must not contain NUL characters.")
+    if _CONTROL.search(value):
+        raise ma.ValidationError("Must not contain control characters (tab and newlines may).")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -69,7 +76,9 @@ class Text(fields.String):
         if not text:
             raise self.make_error("blank")
         _check_text(text)
-        return text
+        # One spelling per text: "é" typed as one character or as "e" and an accent
+        # are the same value (NFC), so they can never make two "different" records.
+        return unicodedata.normalize("NFC", text)
 
 
 class StrictInteger(fields.Integer):
@@ -185,7 +194,13 @@ def _iso_4217() -> frozenset[str]:
     return frozenset(current | set(withdrawn))
 
 
+NOT_MONEY = {"XXX", "XTS"}
+"""ISO 4217's codes for "no currency" and for testing."""
+
+
 def _currency(code: str) -> None:
+    if code in NOT_MONEY:
+        raise ma.ValidationError(f"{code!r} names no currency.")
     if code not in _iso_4217():
         raise ma.ValidationError(f"{code!r} is not an ISO 4217 currency code.")
 
@@ -208,6 +223,21 @@ class Converter(ModelConverter):
     }
 
 
+def _public_address(url: str) -> None:
+    """Sources are public reports: an address on this machine or a private network
+    (loopback, private, link-local and cloud metadata addresses) is refused. The
+    service never fetches a source, but a client that follows the link might."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        raise ma.ValidationError("Must be a public address, not localhost.")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return  # a name: not resolved (the service fetches nothing)
+    if not address.is_global:
+        raise ma.ValidationError("Must be a public address, not a private or local one.")
+
+
 class SourceSchema(ma.Schema):
     """One piece of evidence: where the deal was reported."""
 
@@ -216,7 +246,11 @@ class SourceSchema(ma.Schema):
 
     url = Text(
         allow_none=True,
-        validate=[validate.Length(max=2000), validate.URL(schemes={"http", "https"})],
+        validate=[
+            validate.Length(max=2000),
+            validate.URL(schemes={"http", "https"}),
+            _public_address,
+        ],
         metadata={"format": "uri", "description": "http(s) address of the report"},
     )
     title = Text(allow_none=True, validate=validate.Length(max=500))
@@ -936,7 +970,11 @@ class ArticleInputSchema(ma.Schema):
     )
     url = Text(
         allow_none=True,
-        validate=[validate.Length(max=2000), validate.URL(schemes={"http", "https"})],
+        validate=[
+            validate.Length(max=2000),
+            validate.URL(schemes={"http", "https"}),
+            _public_address,
+        ],
         metadata={"format": "uri"},
     )
     title = Text(allow_none=True, validate=validate.Length(max=500))

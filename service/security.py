@@ -69,6 +69,19 @@ def init_app(app: flask.Flask, cors_origins: tuple[str, ...]) -> None:
             max_age=600,
         )
 
+    @app.before_request
+    def _no_compressed_bodies() -> flask.Response | None:
+        # A compressed body would be read as garbage, or inflate past the size
+        # limits after they were checked: refused.
+        encoding = flask.request.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in {"", "identity"}:
+            from .errors import problem
+
+            return problem(
+                415, f"Content-Encoding {encoding} is not accepted; send the body as is."
+            )
+        return None
+
     @app.after_request
     def _headers(response: flask.Response) -> flask.Response:
         for name, value in COMMON.items():

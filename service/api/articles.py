@@ -7,12 +7,12 @@ from typing import Any
 
 import flask
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..db import request_session
 from ..schemas import ArticleInputSchema, ArticleSchema, ArticleStoredSchema, ExtractResultSchema
 from ..services import articles
 from .access import READ, WRITE, requires
+from .blueprint import Blueprint
 from .procurements import require_json_body
 
 blp = Blueprint(

@@ -7,12 +7,12 @@ from typing import Any
 import flask
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..db import request_session
 from ..schemas import ChangesPageSchema, ChangesQuerySchema
 from ..services import history
 from .access import READ, requires
+from .blueprint import Blueprint
 from .revisions import change_body
 
 blp = Blueprint(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from .. import metrics
 from ..db import request_session
 from ..schemas import HealthSchema
 from ..services import health
 from .access import PUBLIC, READ, requires
+from .blueprint import Blueprint
 
 
 def _blueprint(name: str, prefix: str) -> Blueprint:

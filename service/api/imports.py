@@ -6,7 +6,6 @@ from typing import Any
 
 import flask
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from .. import bulk
 from ..db import request_session, rollback_only
@@ -14,6 +13,7 @@ from ..errors import problem
 from ..importing import ImportFileError, read_rows
 from ..schemas import ImportQuerySchema, ImportResultSchema
 from .access import WRITE, requires
+from .blueprint import Blueprint
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
 from .idempotency import idempotent
 

@@ -8,12 +8,13 @@ from typing import Any
 import flask
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..db import request_session
 from ..schemas import ApiKeyCreatedSchema, ApiKeyCreateSchema, ApiKeyQuerySchema, ApiKeySchema
 from ..services import keys
 from .access import ADMIN, caller, requires
+from .blueprint import Blueprint
+from .procurements import require_json_body
 
 blp = Blueprint(
     "keys",
@@ -21,6 +22,7 @@ blp = Blueprint(
     url_prefix="/api/v1/keys",
     description="API keys (admin scope). A key's secret is shown once, when it is created.",
 )
+blp.before_request(require_json_body)
 
 
 def _name() -> str | None:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import flask
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from werkzeug.exceptions import BadRequest
 
 from .. import audit, exports
 from ..db import get_db, request_session
@@ -33,6 +33,7 @@ from ..schemas import (
 from ..services import history, procurements
 from ..services import query as record_query
 from .access import READ, WRITE, requires
+from .blueprint import Blueprint
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
 from .idempotency import idempotent
 from .revisions import change_body, revision_body
@@ -62,9 +63,26 @@ def require_json_body() -> flask.Response | None:
             "Send the body as application/json"
             + (" or application/merge-patch+json." if request.method == "PATCH" else "."),
         )
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in {"utf-8", "utf8"}:
+        return problem(415, f"JSON bodies are UTF-8; charset={charset} is not accepted.")
     if not request.get_data(cache=True):  # reading enforces MAX_BODY_BYTES (413)
         return problem(400, "The request body is empty; send a JSON object.")
+    try:
+        request.get_json()  # parsed once, strictly (service/jsonio.py), and cached
+    except BadRequest as error:
+        return problem(400, f"The request body is not valid JSON: {_json_error(error)}.")
     return None
+
+
+def _json_error(error: BaseException) -> str:
+    """What the JSON parser said, found along the exception chain Flask re-raises."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ValueError):
+            return str(cause)
+        cause = cause.__cause__ or cause.__context__
+    return "malformed"
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -12,7 +12,6 @@ from typing import Any
 import flask
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from .. import exports
 from ..db import request_session
@@ -25,6 +24,7 @@ from ..schemas import (
 )
 from ..services import stats
 from .access import READ, requires
+from .blueprint import Blueprint
 
 blp = Blueprint(
     "stats",
