@@ -18,6 +18,7 @@ import click
 import yaml
 
 from . import __version__
+from .audit import acting_as
 from .config import ConfigError, Settings
 from .db import Database
 
@@ -55,6 +56,8 @@ def cli(ctx: click.Context) -> None:
     from .observability import configure_logging
 
     configure_logging(ctx.obj.log_level, ctx.obj.log_format)
+    # Records and their history name the command that wrote them ("cli:import").
+    ctx.with_resource(acting_as(f"cli:{ctx.invoked_subcommand or 'unknown'}"))
 
 
 # --- database -------------------------------------------------------------------------
@@ -542,20 +545,37 @@ def serve(
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
     _metrics_folder()
+    from sqlalchemy.exc import OperationalError
+
     with _database(settings) as database:
         # Resolve the URL here in the master: the embedded server starts before the fork.
         settings = settings.with_overrides(database_url=database.url)
-        _check_schema(database, settings.migrate_on_start)
-        if settings.seed_on_start:
-            outcome = run_seed(database, settings.seeds_dir, only_if_empty=True)
-            log.info("seed: %s", dict(outcome))
-        if settings.reporting_password:
-            # docker compose --profile dashboards: Grafana logs in as this role.
-            from .services import reporting
-
-            with database.session_scope() as session:
-                reporting.ensure_role(session, "reporting", settings.reporting_password)
+        try:
+            _prepare(database, settings)
+        except OperationalError as error:
+            # No crash loop: serve anyway. /health/live answers, /health/ready and every
+            # request needing the database answer 503 until it is back (and migrated).
+            log.error(
+                "database unreachable at start (%s): serving anyway, not ready until it "
+                "answers; migrate with `python -m service db upgrade` if needed",
+                str(error.orig).strip().splitlines()[0] if error.orig else error,
+            )
     _run_gunicorn(settings)
+
+
+def _prepare(database: Database, settings: Settings) -> None:
+    """Before the workers fork: migrate (one runner at a time), seed, reporting role."""
+    _check_schema(database, settings.migrate_on_start)
+    if settings.seed_on_start:
+        with acting_as("cli:seed"):  # not "cli:serve"
+            outcome = run_seed(database, settings.seeds_dir, only_if_empty=True)
+        log.info("seed: %s", dict(outcome))
+    if settings.reporting_password:
+        # docker compose --profile dashboards: Grafana logs in as this role.
+        from .services import reporting
+
+        with database.session_scope() as session:
+            reporting.ensure_role(session, "reporting", settings.reporting_password)
 
 
 def _metrics_folder() -> None:
@@ -586,6 +606,9 @@ def _run_gunicorn(settings: Settings) -> None:
         "worker_class": "gthread" if settings.threads > 1 else "sync",
         "timeout": settings.timeout,
         "graceful_timeout": settings.timeout,
+        # A worker is replaced after about a thousand requests: slow leaks stay bounded.
+        "max_requests": 1000,
+        "max_requests_jitter": 100,
         "accesslog": "-",
         "logger_class": AccessLogger,
         **({"access_log_format": ACCESS_LOG_FORMAT} if settings.log_format == "json" else {}),

@@ -53,7 +53,12 @@ class Database:
     def engine(self) -> Engine:
         if self._engine is None:
             s = self.settings
-            options = "-c TimeZone=UTC"
+            # Bounded waits (nested: lock < statement < gunicorn's worker timeout): a
+            # table lock held elsewhere costs a 503 after 2 s, not a hung worker; a
+            # transaction left idle (a crashed client) frees its locks after 30 s.
+            options = (
+                "-c TimeZone=UTC -c lock_timeout=2000 -c idle_in_transaction_session_timeout=30000"
+            )
             if s.db_statement_timeout_ms:
                 options += f" -c statement_timeout={s.db_statement_timeout_ms}"
             self._engine = create_engine(
