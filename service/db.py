@@ -43,6 +43,7 @@ class Database:
         self._engine: Engine | None = None
         self._sessionmaker: sessionmaker[Session] | None = None
         self._bound = False
+        self.bound_connection: Connection | None = None
 
     @property
     def url(self) -> str:
@@ -102,6 +103,7 @@ class Database:
     def bind_to(self, connection: Connection) -> None:
         """Run every session inside `connection`'s transaction (tests roll it back)."""
         self._bound = True
+        self.bound_connection = connection
         self._sessionmaker = sessionmaker(
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )

@@ -177,6 +177,39 @@ def _export(query: record_query.RecordQuery, fmt: str, only: list[str] | None) -
     return response
 
 
+_ONE = "#/paths/~1api~1v1~1procurements~1{procurement_id}"
+_RECORD_LINKS = {
+    # What a client can do next with the record it created (OpenAPI links: tools
+    # such as schemathesis follow them, create -> read -> change -> delete).
+    "GetProcurement": {
+        "operationRef": f"{_ONE}/get",
+        "parameters": {"procurement_id": "$response.body#/id"},
+    },
+    "ReplaceProcurement": {
+        "operationRef": f"{_ONE}/put",
+        "parameters": {
+            "procurement_id": "$response.body#/id",
+            "header.If-Match": "$response.header.ETag",
+        },
+    },
+    "PatchProcurement": {
+        "operationRef": f"{_ONE}/patch",
+        "parameters": {
+            "procurement_id": "$response.body#/id",
+            "header.If-Match": "$response.header.ETag",
+        },
+    },
+    "DeleteProcurement": {
+        "operationRef": f"{_ONE}/delete",
+        "parameters": {"procurement_id": "$response.body#/id"},
+    },
+    "GetHistory": {
+        "operationRef": f"{_ONE}~1history/get",
+        "parameters": {"procurement_id": "$response.body#/id"},
+    },
+}
+
+
 @blp.route("")
 class Procurements(MethodView):
     @requires(READ)
@@ -232,7 +265,7 @@ class Procurements(MethodView):
     @idempotent
     @blp.arguments(ProcurementWriteSchema())
     @blp.response(201, ProcurementSchema, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.doc(parameters=[IDEMPOTENCY_KEY])
+    @blp.doc(parameters=[IDEMPOTENCY_KEY], responses={"201": {"links": _RECORD_LINKS}})
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
