@@ -13,6 +13,36 @@ from werkzeug.exceptions import HTTPException
 from ..errors import PROBLEM_JSON, http_problem
 from ..schemas import ProblemSchema
 
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+RESPONSE_HEADERS: dict[int, dict[str, Any]] = {
+    401: {
+        "WWW-Authenticate": {
+            "description": 'Bearer realm="procurement-tracker" (error="invalid_token" for a '
+            "wrong key).",
+            "schema": {"type": "string"},
+        }
+    },
+    409: {
+        "Retry-After": {
+            "description": "With a request of the same Idempotency-Key still running.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    429: {
+        **_RETRY_AFTER,
+        "X-RateLimit-Limit": {"schema": {"type": "integer"}},
+        "X-RateLimit-Remaining": {"schema": {"type": "integer"}},
+        "X-RateLimit-Reset": {"schema": {"type": "integer"}},
+    },
+    503: _RETRY_AFTER,
+}
+"""Headers of the error responses (every operation refers to these components)."""
+
 
 class ProblemApi(Api):  # type: ignore[misc]
     """flask-smorest's Api, with every error documented and sent as problem+json."""
@@ -27,6 +57,8 @@ class ProblemApi(Api):  # type: ignore[misc]
             response: dict[str, Any] = {"description": status.phrase}
             if not 100 <= status < 200 and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
+            if status in RESPONSE_HEADERS:
+                response["headers"] = RESPONSE_HEADERS[status]
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
         response = {"description": "Error (problem+json)", "schema": self.ERROR_SCHEMA}

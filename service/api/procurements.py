@@ -265,7 +265,7 @@ class Procurements(MethodView):
     @idempotent
     @blp.arguments(ProcurementWriteSchema())
     @blp.response(201, ProcurementSchema, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.doc(parameters=[IDEMPOTENCY_KEY], responses={"201": {"links": _RECORD_LINKS}})
+    @blp.doc(parameters=[IDEMPOTENCY_KEY], responses={201: {"links": _RECORD_LINKS}})
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")

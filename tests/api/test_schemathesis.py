@@ -141,12 +141,14 @@ def test_stateful_links_create_read_change_delete(app: Flask, admin_key: str) ->
         )
     )
     one = "/api/v1/procurements/{procurement_id}"
-    # The links were followed to real records: create, read, replace, delete succeeded,
-    # and patches reached the record (generated patches often break a rule: 422).
+    # The links were followed to real records: create, read and delete succeeded, and
+    # replacements and patches reached the record (a generated body may rightly break
+    # a rule, 422, or carry a stale If-Match, 412, but the record was found).
     assert {
         ("POST", "/api/v1/procurements", 201),
         ("GET", one, 200),
-        ("PUT", one, 200),
         ("DELETE", one, 204),
     } <= seen, sorted(seen)
-    assert any(m == "PATCH" and p == one and s != 404 for m, p, s in seen), sorted(seen)
+    for method in ("PUT", "PATCH"):
+        reached = {s for m, p, s in seen if m == method and p == one} - {401, 404}
+        assert reached, (method, sorted(seen))
