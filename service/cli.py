@@ -225,6 +225,16 @@ def import_(
                             click.echo(f"{path}: {error}", err=True)
                             failed = True
                             continue
+                    if not dry_run:
+                        from .services import imports
+
+                        imports.record(
+                            session,
+                            actor="cli:import",
+                            source=path.name,
+                            fmt=chosen,
+                            counts=result.summary(),
+                        )
                     totals.update(result.summary())
                     rejected.extend({"file": str(path), **item} for item in result.rejected)
                     click.echo(

@@ -387,6 +387,24 @@ class Revision(Base):
     )
 
 
+class ImportRun(Base):
+    """One committed import: what it was, what it did, and which key (by name) ran it."""
+
+    __tablename__ = "import_run"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
+    actor: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(TEXT_LIMIT))
+    format: Mapped[str] = mapped_column(String(32))
+    created: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("ix_import_run_created_at", "created_at"),)
+
+
 class IdempotencyKey(Base):
     """The first response to a POST sent with an Idempotency-Key, replayed to repeats.
 

@@ -35,6 +35,7 @@ from .models import (
     QUANTITY_LIMIT,
     TEXT_LIMIT,
     ApiKey,
+    ImportRun,
     Procurement,
     Status,
 )
@@ -1088,9 +1089,49 @@ class RejectedRowSchema(ma.Schema):
     errors = fields.Dict(required=True, metadata={"description": "Field -> reasons."})
 
 
+class ImportRunSchema(SQLAlchemySchema[Any]):
+    """A committed import, as kept."""
+
+    class Meta:
+        model = ImportRun
+        model_converter = Converter
+        ordered = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
+
+    id = auto_field(dump_only=True)
+    actor = auto_field(
+        dump_only=True, metadata={"description": "The API key (by name) or command that ran it."}
+    )
+    source = auto_field(dump_only=True)
+    format = auto_field(dump_only=True)
+    created = auto_field(dump_only=True)
+    updated = auto_field(dump_only=True)
+    unchanged = auto_field(dump_only=True)
+    rejected = auto_field(dump_only=True)
+    created_at = auto_field(field_class=UTCDateTime, dump_only=True)
+
+
+class ImportListQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
 class ImportResultSchema(ma.Schema):
     """What an import did."""
 
+    id = fields.UUID(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The kept import (GET /api/v1/imports/{id}); null: nothing "
+            "was committed (dry run)."
+        },
+    )
+    imported_by = fields.String(required=True, allow_none=True)
     format = fields.String(required=True)
     committed = fields.Boolean(required=True)
     created = fields.Integer(required=True)

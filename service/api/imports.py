@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import flask
+import marshmallow as ma
 from flask.views import MethodView
 
 from .. import bulk
 from ..db import request_session, rollback_only
 from ..errors import problem
 from ..importing import ImportFileError, read_rows
-from ..schemas import ImportQuerySchema, ImportResultSchema
-from .access import WRITE, requires
+from ..schemas import (
+    ImportListQuerySchema,
+    ImportQuerySchema,
+    ImportResultSchema,
+    ImportRunSchema,
+)
+from ..services import imports
+from .access import READ, WRITE, caller, requires
 from .blueprint import Blueprint
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
 from .idempotency import idempotent
@@ -68,7 +76,8 @@ class Imports(MethodView):
         fmt = None if args["format"] == "auto" else args["format"]
         try:
             chosen, rows = read_rows(stream, fmt, name)
-            report = bulk.run(request_session(), rows, bulk.Report(format=chosen))
+            session = request_session()
+            report = bulk.run(session, rows, bulk.Report(format=chosen))
         except ImportFileError as error:
             return problem(400, str(error))
         listed = [
@@ -84,14 +93,45 @@ class Imports(MethodView):
                 errors={f"line {r['line']}": _messages(r["errors"]) for r in listed},
             )
         committed = not args["dry_run"]
-        if not committed:
+        holder = caller()
+        run = None
+        if committed:
+            run = imports.record(
+                session,
+                actor=holder.name if holder else None,
+                source=name,
+                fmt=chosen,
+                counts=report.summary(),
+            )
+        else:
             rollback_only()
         return {
+            "id": run.id if run else None,
+            "imported_by": holder.name if holder else None,
             "format": chosen,
             "committed": committed,
             **report.summary(),
             "rejected_rows": listed,
         }
+
+    @requires(READ)
+    @blp.arguments(
+        ImportListQuerySchema(), location="query", error_status_code=400, unknown=ma.RAISE
+    )
+    @blp.response(200, ImportRunSchema(many=True))
+    def get(self, args: dict[str, Any]) -> Any:
+        """The latest committed imports: what each did and which key ran it."""
+        return imports.list_(request_session(), args["limit"])
+
+
+@blp.route("/<uuid:import_id>")
+class Import(MethodView):
+    @requires(READ)
+    @blp.response(200, ImportRunSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, import_id: uuid.UUID) -> Any:
+        """One committed import."""
+        return imports.get(request_session(), import_id)
 
 
 def _messages(errors: dict[str, Any]) -> list[str]:

@@ -40,7 +40,7 @@ def _category() -> str | None:
     scope = declared_scope(flask.current_app, endpoint, request.method) or ADMIN
     if scope == PUBLIC:
         return None
-    if endpoint in IMPORT_ENDPOINTS:
+    if endpoint in IMPORT_ENDPOINTS and request.method == "POST":
         return "import"
     return "read" if scope == READ else "write"
 

@@ -193,3 +193,61 @@ def test_bad_reasons_are_refused(client: FlaskClient) -> None:
     assert_problem(_patch(client, rid, {"notes": "x"}, **{"X-Change-Reason": "x" * 501}), 400)
     assert_problem(_patch(client, rid, {"notes": "x", "reason": ""}), 422, "reason")
     assert len(_history(client, rid)) == 1
+
+
+def test_imports_are_kept_with_the_key_that_ran_them(app: Flask, client: FlaskClient) -> None:
+    ndjson = (
+        b'{"buyer": "Belgium", "seller": "Poland", "system": "Piorun", '
+        b'"category": "air-defence", "status": "intent", "external_id": "run:1"}\n'
+    )
+    importer = {"Authorization": f"Bearer {make_key(app, 'importer', 'write')}"}
+    dry = client.post(
+        "/api/v1/imports?dry_run=true",
+        data=ndjson,
+        content_type="application/x-ndjson",
+        headers=importer,
+    ).get_json()
+    assert dry["id"] is None and dry["committed"] is False
+    done = client.post(
+        "/api/v1/imports", data=ndjson, content_type="application/x-ndjson", headers=importer
+    ).get_json()
+    assert done["imported_by"] == "importer" and done["created"] == 1
+    runs = client.get("/api/v1/imports").get_json()
+    assert [(r["id"], r["actor"], r["created"]) for r in runs] == [(done["id"], "importer", 1)]
+    one = client.get(f"/api/v1/imports/{done['id']}").get_json()
+    assert one["format"] == "ndjson" and one["source"] == "upload"
+    rid = client.get(f"{BASE}?external_id=run:1").get_json()["items"][0]["id"]
+    assert _history(client, rid)[0]["actor"] == "importer"
+    assert_problem(client.get("/api/v1/imports/0190a000-0000-7000-8000-000000000000"), 404)
+
+
+def test_command_line_writes_name_the_command(
+    database_url: str, engine: Any, tmp_path: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import cli
+
+    data = tmp_path / "deals.ndjson"
+    data.write_text(
+        '{"buyer": "Norway", "seller": "Germany", "system": "Leopard 2A8", '
+        '"category": "armoured-vehicle", "status": "contracted", "external_id": "cli-run:1"}\n'
+    )
+    result = CliRunner().invoke(cli, ["import", str(data)], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    with engine.begin() as conn:
+        who = conn.execute(
+            text("SELECT created_by FROM procurement WHERE external_id = 'cli-run:1'")
+        ).scalar_one()
+        run = conn.execute(
+            text("SELECT actor, created FROM import_run WHERE source = 'deals.ndjson'")
+        ).one()
+        revision = conn.execute(
+            text(
+                "SELECT r.actor FROM procurement_revision r JOIN procurement p "
+                "ON p.id = r.procurement_id WHERE p.external_id = 'cli-run:1'"
+            )
+        ).scalar_one()
+        conn.execute(text("DELETE FROM procurement WHERE external_id = 'cli-run:1'"))
+        conn.execute(text("DELETE FROM import_run WHERE source = 'deals.ndjson'"))
+    assert (who, tuple(run), revision) == ("cli:import", ("cli:import", 1), "cli:import")
