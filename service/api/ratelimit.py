@@ -111,34 +111,23 @@ def init_app(app: flask.Flask, settings: Settings) -> None:
     if not settings.rate_limits:
         return
 
-    def only(category: str) -> Any:
-        return lambda: _category() != category
+    def per(limit: str, key_function: Any, category: str) -> Limit:
+        # One shared budget per category, applied only to requests of that category.
+        return Limit(
+            limit,
+            key_function=key_function,
+            scope=category,
+            shared=True,
+            exempt_when=lambda: _category() != category,
+        )
 
     limiter = Limiter(
         client_address,
         app=app,
         default_limits=[
-            Limit(
-                settings.rate_limit_reads,
-                key_function=client_address,
-                scope="reads",
-                shared=True,
-                exempt_when=only("read"),
-            ),
-            Limit(
-                settings.rate_limit_writes,
-                key_function=_key_or_address,
-                scope="writes",
-                shared=True,
-                exempt_when=only("write"),
-            ),
-            Limit(
-                settings.rate_limit_imports,
-                key_function=_key_or_address,
-                scope="imports",
-                shared=True,
-                exempt_when=only("import"),
-            ),
+            per(settings.rate_limit_reads, client_address, "read"),
+            per(settings.rate_limit_writes, _key_or_address, "write"),
+            per(settings.rate_limit_imports, _key_or_address, "import"),
         ],
         storage_uri=settings.redis_url or "memory://",
         strategy="moving-window",
