@@ -84,7 +84,9 @@ def test_metrics_add_up_across_gunicorn_workers(database_url: str, tmp_path: Pat
                 time.sleep(0.1)
         for _ in range(40):  # sync workers close each connection: both workers serve
             urllib.request.urlopen(f"{base}/health/live", timeout=5).read()
-        text = urllib.request.urlopen(f"{base}/metrics", timeout=5).read().decode()
+        with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+            text = response.read().decode()
+            assert not re.search(r"\d", response.headers.get("Server", ""))  # no version
         served = _sample(text, "http_requests_total", route="/health/live", status="200")
         assert served >= 41
         files = {p.name for p in tmp_path.glob("*.db")}
