@@ -51,10 +51,14 @@ def set_reason(session: Session, reason: str | None) -> None:
         apply(session)
 
 
+def _parameters() -> dict[str, str]:
+    actor, reason = current()
+    return {"actor": actor or "", "reason": reason or ""}
+
+
 def apply(session: Session) -> None:
     """Hand actor and reason to the session's current transaction."""
-    actor, reason = current()
-    session.execute(_SET, {"actor": actor or "", "reason": reason or ""})
+    session.execute(_SET, _parameters())
 
 
 def _needed() -> bool:
@@ -66,5 +70,4 @@ def _needed() -> bool:
 @event.listens_for(Session, "after_begin")
 def _on_begin(session: Session, _transaction: Any, connection: Any) -> None:
     if _needed():
-        actor, reason = current()
-        connection.execute(_SET, {"actor": actor or "", "reason": reason or ""})
+        connection.execute(_SET, _parameters())

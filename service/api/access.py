@@ -174,6 +174,7 @@ def authorize() -> flask.Response | None:
     if needed is None:
         log.error("route %s %s declares no scope: admin required", request.method, endpoint)
         needed = ADMIN
+    flask.g.required_scope = needed  # the rate limits classify the request by it
     if needed == PUBLIC:
         return None  # probes, docs and static files never look at keys (nor the database)
     header = request.headers.get("Authorization")

@@ -24,7 +24,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Settings
 from ..errors import problem
-from .access import ADMIN, PUBLIC, READ, caller, declared_scope
+from .access import PUBLIC, READ, caller
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +32,12 @@ IMPORT_ENDPOINTS = {"imports.Imports"}
 
 
 def _category() -> str | None:
-    """read, write, import, or None (not limited: probes, docs, preflights, 404s)."""
-    request = flask.request
-    if request.method == "OPTIONS" or request.url_rule is None:
+    """read, write, import, or None (not limited: probes, docs, preflights, 404s).
+    The scope is the one access.authorize found for the request (it runs first)."""
+    scope = flask.g.get("required_scope")
+    if scope is None or scope == PUBLIC:
         return None
-    endpoint = request.endpoint or ""
-    scope = declared_scope(flask.current_app, endpoint, request.method) or ADMIN
-    if scope == PUBLIC:
-        return None
-    if endpoint in IMPORT_ENDPOINTS and request.method == "POST":
+    if flask.request.endpoint in IMPORT_ENDPOINTS and flask.request.method == "POST":
         return "import"
     return "read" if scope == READ else "write"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, column, func, literal_column, select, true
+from sqlalchemy import Row, column, exists, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
 from ..exceptions import Gone, NotFound
@@ -121,8 +121,8 @@ def as_of(session: Session, record_id: uuid.UUID, when: datetime) -> Any:
         .limit(1)
     ).one_or_none()
     if row is None:
-        history(session, record_id)  # NotFound if it never existed
-        raise NotFound("procurement (at that time)", record_id)
+        existed = session.scalar(select(exists().where(Revision.procurement_id == record_id)))
+        raise NotFound("procurement (at that time)" if existed else "procurement", record_id)
     if row.op == "delete":
         raise Gone(f"The record was deleted at {row.changed_at.isoformat()}.")
     return _RowView(row)
