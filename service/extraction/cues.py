@@ -19,12 +19,25 @@ _CLAUSE_SPLIT = re.compile(
 )  # words before a cue in which a negation or condition cancels it
 
 
+_TEMPORAL = {"when", "once"}
+_PAST_VERB = re.compile(r"^[a-z]+ed\b|^(?:tore|took|bought|made|paid|gave|won|chose)\b")
+
+
 def _guarded(gazetteer: Gazetteer, low: str, match: re.Match[str]) -> bool:
-    """`low`: the sentence in lower case; `match`: a cue found in it."""
+    """`low`: the sentence in lower case; `match`: a cue found in it.
+
+    "When Australia walked away from the contract" states a fact: a "when" or "once"
+    clause whose cue is a verb in the past tense is not a condition.
+    """
+    if gazetteer.guards.search(match.group()):
+        return True
     before = low[max(0, match.start() - 120) : match.start()]
     clause = _CLAUSE_SPLIT.split(before)[-1]
     window = " ".join(clause.split()[-_GUARD_WINDOW:])
-    return bool(gazetteer.guards.search(window) or gazetteer.guards.search(match.group()))
+    hits = {m.group() for m in gazetteer.guards.finditer(window)}
+    if hits and hits <= _TEMPORAL and _PAST_VERB.match(match.group()):
+        return False
+    return bool(hits)
 
 
 def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:

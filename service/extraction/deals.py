@@ -53,7 +53,8 @@ _NOT_OBJECT = re.compile(
     + _DETERMINER
     + r"(?:[\w'-]+\s+){0,3}$"
     r"|\b(?:replace|replaces|replacing|replaced|succeed|succeeds|take over from|over|than|beat|"
-    r"beats|instead of|rather than|like|such as|replacement for|replacements for)\s+"
+    r"beats|instead of|rather than|like|such as|replacement for|replacements for|"
+    r"fill|fills|filling|plug|plugs|close|closes|closing)\s+"
     + _DETERMINER
     + r"(?:[\w'-]+\s+){0,2}$"
     r"|\b(?:offer|offers|offered|bid|bids|proposal|rival|rivals|competitor|competitors|"
@@ -385,7 +386,16 @@ class Assembler:
         taken: set[int] = set()
         for mention in f.systems():
             if mention.name in seen:
-                continue
+                # "its second Rafale purchase after the air force received 36 Rafale
+                # jets": a later clause of the sentence gives the stage the first lacked.
+                first = next(e for e in events if e.system == mention.name)
+                if first.status is not None or len(events) > _MAX_SYSTEMS:
+                    continue
+                low, high = clause_of(f.body, mention.start)
+                if not any(low <= c.start < high for c in f.cues):
+                    continue
+                events = [e for e in events if e.system != mention.name]
+                seen.discard(mention.name)
             if len(seen) == _MAX_SYSTEMS:
                 break  # a list of designations, not a sentence about deals
             if _NOT_OBJECT.search(f.body[max(0, mention.start - 60) : mention.start]):
@@ -549,6 +559,20 @@ class Assembler:
         event.buyer, event.buyer_rule = self.primary_buyer, "buyer:article"
         return event.buyer is not None
 
+    def _export_approval(self, event: Event) -> Deal | None:
+        """ "The US Congress approved the transfer of the Virginia-class boats": an
+        approval by the country that sells this system to another buyer in the article
+        is its export approval of that deal, not a purchase of its own."""
+        if event.seller not in {None, event.buyer}:
+            return None
+        for deal in reversed(self.by_family.get(self._family(event.system or ""), [])):
+            sellers = {e.seller for e in deal.events if e.seller}
+            if deal.buyer != event.buyer and event.buyer in sellers:
+                event.buyer, event.buyer_rule = deal.buyer, "buyer:export-approval"
+                event.seller = next(iter(sellers))
+                return deal
+        return None
+
     def _contractor(self, f: Facts) -> None:
         """ "The principal contractor would be X": X makes the deal just reported."""
         for company in f.companies():
@@ -579,6 +603,8 @@ class Assembler:
             if self.primary_buyer is None and event.status and event.buyer_rule != "buyer:article":
                 self.primary_buyer = event.buyer
             deal = self._find_deal(event.buyer, event.system)
+            if deal is None and event.status == "approved":
+                deal = self._export_approval(event)
             if deal is None and event.status is None:
                 deal = self._find_deal(None, event.system)
                 if deal is None:

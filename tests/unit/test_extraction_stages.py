@@ -360,3 +360,49 @@ def test_will_also_buy_and_received_between_years(ex: Extractor) -> None:
     cues = find_cues("the jets it received between 2015 and 2017", ex.gazetteer)
     assert [c.status for c in cues] == ["delivered"]
     assert parse_number("the dozen") == 12
+
+
+def test_a_when_clause_in_the_past_states_a_fact(ex: Extractor) -> None:
+    text = (
+        "Helicopters\nWhen Norway walked away from its order for 14 NH90 helicopters in 2022, "
+        "it asked for its money back."
+    )
+    assert _records(ex, text) == [("Norway", "France", "NH90", "cancelled", 14, 14)]
+    # A condition stays a condition.
+    assert find_cues("when the contract is signed next year", ex.gazetteer) == []
+
+
+def test_the_system_a_purchase_replaces_is_not_bought(ex: Extractor) -> None:
+    text = "Air defence\nFinland orders David's Sling to fill the Buk gap."
+    assert [r[2] for r in _records(ex, text)] == ["David's Sling"]
+
+
+def test_a_later_clause_gives_a_stage_the_first_mention_lacked(ex: Extractor) -> None:
+    text = (
+        "Jets\nEgypt signed a contract for 30 more Rafale fighters from France.\n"
+        "It is Egypt's second Rafale order after the air force received 24 Rafale jets "
+        "between 2015 and 2017."
+    )
+    assert sorted(_records(ex, text)) == [
+        ("Egypt", "France", "Rafale", "contracted", 30, 30),
+        ("Egypt", "France", "Rafale", "delivered", 24, 24),
+    ]
+
+
+def test_the_sellers_approval_of_an_export_joins_the_buyers_deal(ex: Extractor) -> None:
+    text = (
+        "Helicopters\nPoland will buy 96 AH-64E helicopters from the United States.\n"
+        "The US Congress approved the sale of the AH-64E helicopters last month."
+    )
+    assert _records(ex, text) == [("Poland", "United States", "AH-64 Apache", "approved", 96, 96)]
+
+
+def test_received_counts_without_a_total_are_deliveries(ex: Extractor) -> None:
+    def status(sentence: str) -> str | None:
+        found = strongest(find_cues(sentence, ex.gazetteer))
+        return found.status if found else None
+
+    assert status("Chile has taken delivery of three C-390 aircraft.") == "delivered"
+    assert status("Chile has received two more C-390 aircraft.") == "delivering"
+    assert status("Chile has received about ten of them so far.") == "delivering"
+    assert status("The first four of the jets arrived at the base on Monday.") == "delivering"
