@@ -7,9 +7,10 @@ skewed the way the field is: a few buyers and sellers account for most deals
 (Zipf-like weights over real countries), systems come from seeds/gazetteer with
 their category and maker, quantities are exact, ranges, "up to" or unknown,
 about a third of deals have a value, some have no announcement date, and every
-record has a source. Secondary indexes are dropped during the load and rebuilt
-after it (from their own definitions), then the table is analysed. Prints the
-time taken. Deterministic for a given --seed.
+record has a source. The rows carry no history (the revision trigger is off during
+the load; it would write a second million rows). Secondary indexes are dropped
+during the load and rebuilt after it (from their own definitions), then the table
+is analysed. Prints the time taken. Deterministic for a given --seed.
 """
 
 from __future__ import annotations
@@ -143,7 +144,10 @@ def load(database: Database, count: int, seed: int) -> float:
     upgrade(database.engine)
     data = rows(count, seed)
     with database.session_scope() as session:
-        session.execute(text("TRUNCATE procurement CASCADE"))
+        session.execute(text("TRUNCATE procurement, procurement_revision CASCADE"))
+        # Synthetic rows carry no history: the revision trigger would write a second
+        # million rows (the stamp trigger still sets created_by and status_dates).
+        session.execute(text("ALTER TABLE procurement DISABLE TRIGGER procurement_revise"))
         indexes = session.execute(
             text(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'procurement' "
@@ -161,6 +165,7 @@ def load(database: Database, count: int, seed: int) -> float:
             cursor.execute("SET maintenance_work_mem = '512MB'")
             for _, definition in indexes:
                 cursor.execute(definition)
+            cursor.execute("ALTER TABLE procurement ENABLE TRIGGER procurement_revise")
     with database.engine.connect() as connection:
         connection.execute(text("ANALYZE procurement"))
         connection.commit()
