@@ -616,9 +616,9 @@ def _run_gunicorn(settings: Settings) -> None:
         "worker_class": "gthread" if settings.threads > 1 else "sync",
         "timeout": settings.timeout,
         "graceful_timeout": settings.timeout,
-        # A worker is replaced after about a thousand requests: slow leaks stay bounded.
-        "max_requests": 1000,
-        "max_requests_jitter": 100,
+        # A worker is replaced after about MAX_REQUESTS requests: slow leaks stay bounded.
+        "max_requests": settings.max_requests,
+        "max_requests_jitter": settings.max_requests // 10,
         "accesslog": "-",
         "logger_class": AccessLogger,
         **({"access_log_format": ACCESS_LOG_FORMAT} if settings.log_format == "json" else {}),

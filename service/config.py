@@ -101,6 +101,9 @@ class Settings:
     workers: int = 2
     threads: int = 1
     timeout: int = 30
+    max_requests: int = 1000
+    """A worker is replaced after about this many requests (±10%), so that a slow leak
+    stays bounded; 0: never."""
     db_pool_size: int = 5
     db_pool_timeout: int = 3
     db_statement_timeout_ms: int = 15_000
@@ -162,6 +165,9 @@ class Settings:
             workers=_int("WORKERS", get("WORKERS", str(s.workers)), 1, 64),
             threads=_int("THREADS", get("THREADS", str(s.threads)), 1, 64),
             timeout=_int("TIMEOUT", get("TIMEOUT", str(s.timeout)), 1, 3600),
+            max_requests=_int(
+                "MAX_REQUESTS", get("MAX_REQUESTS", str(s.max_requests)), 0, 10_000_000
+            ),
             db_pool_size=_int("DB_POOL_SIZE", get("DB_POOL_SIZE", str(s.db_pool_size)), 1, 100),
             db_pool_timeout=_int(
                 "DB_POOL_TIMEOUT", get("DB_POOL_TIMEOUT", str(s.db_pool_timeout)), 1, 300
