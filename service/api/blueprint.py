@@ -6,8 +6,11 @@ from typing import Any
 
 import flask
 import flask_smorest
+import marshmallow as ma
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+
+from ..schemas import FilterQuerySchema
 
 
 class StrictParser(FlaskParser):
@@ -18,6 +21,14 @@ class StrictParser(FlaskParser):
         if not is_json_request(req):
             return core.missing
         return req.get_json()
+
+    def load_querystring(self, req: flask.Request, schema: ma.Schema) -> Any:
+        # The filter schemas read repeated parameters themselves (getlist, in their
+        # pre_load): webargs' proxy, which visits every declared field on each
+        # request to learn which are lists, is not needed for them.
+        if isinstance(schema, FilterQuerySchema):
+            return req.args
+        return super().load_querystring(req, schema)
 
 
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]

@@ -64,7 +64,7 @@ def _assign(record: Procurement, data: Mapping[str, Any], *, replace: bool) -> b
     return changed
 
 
-def etag(record: Procurement) -> str:
+def etag(record: Any) -> str:
     """The record's strong entity tag: it changes with every change (version)."""
     return f'"{record.id.hex}.{record.version}"'
 
@@ -94,6 +94,20 @@ def create(session: Session, data: Mapping[str, Any]) -> Procurement:
     session.add(record)
     session.flush()
     return record
+
+
+_TABLE = Procurement.__table__
+_BY_ID = select(*_TABLE.columns).where(_TABLE.c.id == bindparam("record_id"))
+"""Built once: only the parameter changes between requests."""
+
+
+def get_row(session: Session, record_id: uuid.UUID) -> Any:
+    """The record with `record_id` as a plain row (attribute access by field name, no
+    ORM object: the read path of GET); raise NotFound."""
+    row = session.connection().execute(_BY_ID, {"record_id": record_id}).first()
+    if row is None:
+        raise NotFound("procurement", record_id)
+    return row
 
 
 def get(session: Session, record_id: uuid.UUID) -> Procurement:

@@ -40,7 +40,9 @@ def test_every_response_is_hardened(client: FlaskClient, path: str, policy: str)
 @pytest.fixture
 def cors_client(settings: Settings, app: Flask) -> FlaskClient:
     allowed = create_app(replace(settings, cors_origins=("https://dash.example.org",)))
-    get_db(allowed)._sessionmaker = get_db(app).sessionmaker  # the test's transaction
+    connection = get_db(app).bound_connection
+    assert connection is not None
+    get_db(allowed).bind_to(connection)  # the test's transaction
     return allowed.test_client()
 
 

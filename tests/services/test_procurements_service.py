@@ -54,3 +54,36 @@ def test_list_pages_with_keys(session: Session) -> None:
     assert first.next_key is not None
     second = query.list_(session, RecordQuery(limit=2, after=first.next_key))
     assert {r.id for r in first.items}.isdisjoint({r.id for r in second.items})
+
+
+def test_fast_dumpers_write_what_the_schema_writes(session: Session) -> None:
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from service.models import Procurement
+    from service.schemas import ProcurementSchema, record_dumper, table_row_dumper
+
+    full, _ = procurements.upsert(
+        session,
+        _data(
+            external_id="test:full",
+            manufacturer="Mesko",
+            quantity_min=200,
+            quantity_max=300,
+            value_amount=Decimal("1250000.50"),
+            value_currency="EUR",
+            notes="Zażółć — ünïcode",
+            sources=[{"url": "https://example.org/a", "title": "A", "published_on": "2025-06-02"}],
+        ),
+    )
+    sparse, _ = procurements.upsert(session, _data(external_id="test:sparse", seller="Belgium"))
+    table = Procurement.__table__
+    for record in (full, sparse):
+        expected = ProcurementSchema().dump(record)
+        row = session.execute(select(*table.columns).where(table.c.id == record.id)).one()
+        assert record_dumper()(row) == expected
+        assert table_row_dumper()(row) == expected
+        assert list(table_row_dumper()(row)) == list(expected)  # same field order
+        only = ["id", "value_amount", "created_at", "status"]
+        assert table_row_dumper(only)(row) == {k: expected[k] for k in only}
