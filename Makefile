@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: help venv run test lint format openapi lock bench-extract clean
+.PHONY: help venv run test lint format openapi lock bench bench-extract clean
 
 help:
 	@echo "make run      set up and serve the seeded API on http://localhost:8000"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint     ruff, ruff format --check, mypy --strict, import-linter"
 	@echo "make openapi  regenerate openapi.yaml from the code"
 	@echo "make lock     re-pin requirements*.lock from pyproject.toml (needs uv)"
+	@echo "make bench    HTTP benchmark against a local PostgreSQL (needs wrk; ~25 min)"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -43,6 +44,12 @@ format: venv
 
 openapi: venv
 	$(BIN)/python -m service openapi write openapi.yaml
+
+# DATABASE_URL names the PostgreSQL to fill (default: database `bench` on
+# 127.0.0.1:5432, created when missing). README, "Performance".
+bench: venv
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/http_bench.py --growth 10000,100000 --soak 300
 
 lock:
 	uv pip compile pyproject.toml --universal --python-version 3.11 -o requirements.lock --quiet

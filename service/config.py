@@ -101,7 +101,7 @@ class Settings:
     workers: int = 2
     threads: int = 1
     timeout: int = 30
-    max_requests: int = 1000
+    max_requests: int = 10_000
     """A worker is replaced after about this many requests (±10%), so that a slow leak
     stays bounded; 0: never."""
     db_pool_size: int = 5
