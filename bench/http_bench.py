@@ -54,6 +54,7 @@ from typing import Any
 
 import psycopg
 from generate import load
+from workers import worker_memory_mb
 
 from service.config import Settings
 from service.db import Database
@@ -142,18 +143,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def worker_rss_mb(master: int) -> dict[int, float]:
     """Resident size of each worker (child) of a gunicorn master, in MB."""
-    out: dict[int, float] = {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
-            out[int(pid)] = int(fields["VmRSS"].split()[0]) / 1024
-    return out
+    return worker_memory_mb(master)
 
 
 class MemorySampler:

@@ -29,6 +29,7 @@ import urllib.parse
 from pathlib import Path
 
 from generate import load
+from workers import worker_memory_mb
 
 from service.config import Settings
 from service.db import Database
@@ -61,18 +62,7 @@ def _summary(values: list[float]) -> str:
 
 
 def _workers_peak_mb(master: int) -> float:
-    peak = 0.0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master):
-            peak = max(peak, int(fields["VmHWM"].split()[0]) / 1024)
-    return peak
+    return max(worker_memory_mb(master, "VmHWM").values(), default=0.0)
 
 
 def _serve(url: str) -> subprocess.Popen[bytes]:
