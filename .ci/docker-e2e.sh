@@ -76,7 +76,8 @@ docker rm -f procurement-e2e-app >/dev/null
 
 echo "--- docker compose up --wait"
 compose=(docker compose -p procurement-e2e -f "$ROOT/docker-compose.yml" -f "$ROOT/.ci/compose.sandbox.yml")
-"${compose[@]}" up -d --build --wait --wait-timeout 180
+"${compose[@]}" up -d --build --wait --wait-timeout 180 || {
+  "${compose[@]}" ps; "${compose[@]}" logs --tail 120 api; exit 1; }
 "${compose[@]}" ps
 body=$("${compose[@]}" exec -T api python -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8000/api/v1/procurements').read().decode())")
 echo "$body" | grep -q '"system":"Piorun"' || { echo "no seeded Piorun record: $body"; exit 1; }
