@@ -27,6 +27,7 @@ from .numbers import (
     find_totals,
     quantity_after,
     quantity_before,
+    quantity_of_them,
     unit_category,
 )
 from .parties import find_buyer, find_seller, passive_buyers
@@ -57,12 +58,16 @@ _NOT_OBJECT = re.compile(
     r"fill|fills|filling|plug|plugs|close|closes|closing)\s+"
     + _DETERMINER
     + r"(?:[\w'-]+\s+){0,2}$"
+    # "has upgraded 83 of its F-16s": work on a fleet it has, not a purchase
+    r"|\b(?:upgrad|moderni[sz]|refurbish|overhaul|retrofitt?)(?:e|es|ed|ing|s)?\s+"
+    r"(?:[\w'-]+\s+){0,3}$"
     r"|\b(?:offer|offers|offered|bid|bids|proposal|rival|rivals|competitor|competitors|"
     r"rejecting|rejected|declining|declined|turning down|turned down)\b(?:\s+[\w'-]+){0,5}\s+$"
 )
 _FLEET_AFTER = re.compile(r"(?i)^\w*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:19|20)\d0s\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_ON_ORDER = re.compile(r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting)\b")
 _IN_SERVICE = re.compile(
     r"(?i)\b(?:in service|already (?:flies|fly|operates|operate|fields|uses|has)|now in service|"
     r"have been in service|has been in service|entered service)\b"
@@ -82,7 +87,10 @@ _CLAUSE_BREAK = re.compile(
     r";|,\s+(?:after|before|while|but|although|whereas|when|since|as)\b|\s+(?:after|but|whereas)\s+"
     # ", and is upgrading its F-16s", ", and later with the F-35": a verb or adverb after
     # ", and" starts a clause of its own.
-    r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also)\b)"
+    r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they)\b)"
+    # "bought NASAMS earlier and has not joined the IRIS-T project": a negated verb
+    # after "and" is a clause of its own, comma or not.
+    r"|\s+and\s+(?=(?:is|are|was|were|has|have|had|does|do|did)\s+(?:not|never)\b)"
 )
 _CONTRACTOR = re.compile(
     r"(?i)\b(?:principal|prime|main|lead) contractor "
@@ -100,6 +108,37 @@ def clause_of(text: str, position: int) -> tuple[int, int]:
             end = match.start()
             break
     return start, end
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Every clause of a sentence, in order (the bounds clause_of gives)."""
+    bounds, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+_LEADING_ANAPHOR = re.compile(
+    r"(?i)^(?:that|this|the) (?:[\w-]+ )?(?:contract|deal|order|agreement|purchase|document|"
+    r"letter|memorandum|declaration|package)\b"
+)
+"""A sentence opening on the deal just reported: "That contract ... covers 180 tanks"."""
+_COVERS = re.compile(
+    r"(?i)\b(?:covers|covered|includes|included|comprises|comprised|foresees|provides for|"
+    r"extends to|(?:is|was) for)\b"
+)
+"""What the deal a sentence opens on also takes in: "The document also covers SAMP/T"."""
+_ENUMERATED = re.compile(
+    r"(?i)\b(?P<n>two|three|four|five|both|several|the|its|their|all)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:contracts|deals|orders|agreements|purchases)\b"
+)
+"""A stage reported of several deals at once ("cancelled two contracts"); the
+sentences after it name them."""
+_ENUMERATION_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
+_ENUMERATION_REACH = 4  # sentences after the stage in which the deals are named
+_REFERS_BACK = re.compile(r"(?i)\b(?:of|for) (?:them|these|those)\b")
 
 
 _COUNTED = {
@@ -278,6 +317,8 @@ class Assembler:
         self._buyers: dict[tuple[int, str | None], tuple[str | None, str | None]] = {}
         self.by_family: dict[str, list[Deal]] = {}
         self.facts_by_index = {f.sentence.index: f for f in facts}
+        self.enumeration: Event | None = None
+        self.enumeration_left = 0
         self.touched: list[Deal] = []
         """Deals in the order they received events (a deal may repeat)."""
 
@@ -384,6 +425,11 @@ class Assembler:
         events: list[Event] = []
         seen: set[str] = set()
         taken: set[int] = set()
+        lead = self._leading_anaphor(f)
+        if lead is not None:
+            events.append(lead)
+            if lead.quantity is not None:
+                taken.add(lead.quantity.start)
         for mention in f.systems():
             if mention.name in seen:
                 # "its second Rafale purchase after the air force received 36 Rafale
@@ -421,16 +467,32 @@ class Assembler:
                     mention.start,
                     quantity=quantity,
                     adjacent_company=self._adjacent_company(f, mention),
+                    written=mention.text,
                     status=cue.status if cue else None,
                     cue=cue,
                 )
                 if buyer is not None:
                     event.buyer, event.buyer_rule = buyer, "buyer:passive-by"
+                if lead is not None and lead.money is not None:
+                    event.money = None  # the money is the contract's the sentence opens on
+                if cue is None and self._opens_on_deal(f, mention.start):
+                    # "The document also covers the SAMP/T system": another system of
+                    # the deal just reported, at its stage.
+                    previous = self.touched[-1]
+                    stage = _by_rank([*previous.events, *previous.propagated])
+                    if stage is not None:
+                        event.status, event.cue = stage.status, stage.cue
+                        event.buyer, event.buyer_rule = previous.buyer, "buyer:deal"
                 events.append(event)
+                events.extend(self._later_clause(f, mention, event, high, taken))
         if events:
             return events
         if f.cue is None and not f.quantities and not f.money and not f.companies():
             return []  # nothing a deal could take from this sentence
+        enumerated = _ENUMERATED.search(f.body)
+        if enumerated and f.status and not f.quantities:
+            count = _ENUMERATION_COUNTS.get(enumerated.group("n").lower(), 0)
+            return [self._event(f, None, False, enumerates=count or _MAX_SYSTEMS)]
         anaphor = _ANAPHOR_UNIT.search(f.body)
         deal_word = _ANAPHOR_DEAL.search(f.body)
         totals = find_totals(f.body)
@@ -448,6 +510,67 @@ class Assembler:
             # Names neither a system nor a deal: may lift the article's deals (see finish).
             return [self._event(f, None, False, floating=True)]
         return []
+
+    def _opens_on_deal(self, f: Facts, position: int) -> bool:
+        body = f.body[f.sentence.body_start :]
+        return (
+            bool(self.touched)
+            and _LEADING_ANAPHOR.match(body) is not None
+            and _COVERS.search(f.body, 0, position) is not None
+        )
+
+    def _leading_anaphor(self, f: Facts) -> Event | None:
+        """ "That contract, worth $3.37 billion, covers 180 tanks..., the first batch under
+        a framework for 1,000 K2s": the count and money before the first named system
+        belong to the deal the sentence opens on."""
+        if not self.touched or not _LEADING_ANAPHOR.match(f.body[f.sentence.body_start :]):
+            return None
+        first = min((m.start for m in f.systems()), default=len(f.body))
+        quantity = next(
+            (q for q in f.quantities if q.end <= first and q.rule != "quantity:vague"), None
+        )
+        if quantity is None or not _COVERS.search(f.body, 0, quantity.start):
+            return None  # "The order follows the Halcon I contract for 20": another deal
+        money = next((m for m in f.money if m.end <= first), None)
+        cue = strongest([c for c in f.cues if c.start < quantity.start])
+        event = self._event(f, None, False, quantity=quantity, generic=True)
+        event.status, event.cue, event.money = (cue.status if cue else None), cue, money
+        if cue is None:
+            # "That contract covers 54 guns": the count of the contract it names, at
+            # that deal's stage but no further than the contract (a count of the order
+            # is no count of what has been delivered).
+            stage = _by_rank([*self.touched[-1].events, *self.touched[-1].propagated])
+            if stage is not None and status_rank(stage.status) <= status_rank("contracted"):
+                event.status, event.cue = stage.status, stage.cue
+            elif stage is not None:
+                event.status = "contracted"
+        return event
+
+    def _later_clause(
+        self, f: Facts, mention: Mention, event: Event, clause_end: int, taken: set[int]
+    ) -> list[Event]:
+        """ "...set out the purchase of 672 K9s; a contract for the first 212 of them
+        followed, and the first 24 guns arrived": a later clause that names no system
+        but counts "them" and reports a stage of its own is another stage of the
+        system (an executive contract under the umbrella the first clause reports)."""
+        extra: list[Event] = []
+        for low, high in clauses(f.body):
+            if low < clause_end:
+                continue
+            if any(low <= m.start < high for m in f.systems()):
+                break
+            if not _REFERS_BACK.search(f.body, low, high):
+                continue
+            cue = strongest([c for c in f.cues if low <= c.start < high])
+            quantity = quantity_of_them(f.body, low, high)
+            if cue is None or quantity is None or cue.status == event.status:
+                continue
+            taken.add(quantity.start)
+            later = dataclasses.replace(event, status=cue.status, cue=cue, quantity=quantity)
+            later.money = None
+            extra.append(later)
+            break
+        return extra
 
     # -- dates -------------------------------------------------------------------------
 
@@ -467,6 +590,8 @@ class Assembler:
 
     def is_old_purchase(self, f: Facts) -> bool:
         """A purchase made years ago that is now in service: delivered."""
+        if _ON_ORDER.search(f.body):
+            return False  # "an order book that includes 32 F-35As bought in 2020"
         if _DECADE.search(f.body) or _IN_SERVICE.search(f.body):
             return True
         year = self.past_year(f)
@@ -581,9 +706,24 @@ class Assembler:
                     self.touched[-1].contractor = company.name
                 return
 
+    def _enumerated(self, f: Facts) -> Event | None:
+        """The stage of several deals reported just before this sentence, while some of
+        those deals are still to be named."""
+        event = self.enumeration
+        if event is None or self.enumeration_left <= 0:
+            return None
+        if f.sentence.index - event.sentence.index > _ENUMERATION_REACH:
+            return None
+        return event
+
     def add(self, f: Facts) -> None:
         self._contractor(f)
         for event in self.events_of(f):
+            if event.enumerates:
+                self.enumeration, self.enumeration_left = event, event.enumerates
+                if self.primary_buyer is None and event.buyer is not None:
+                    self.primary_buyer = event.buyer
+                continue
             if event.system is None:
                 deal = None if event.floating else self._target_for_generic(event)
                 if deal is None:
@@ -605,12 +745,17 @@ class Assembler:
             deal = self._find_deal(event.buyer, event.system)
             if deal is None and event.status == "approved":
                 deal = self._export_approval(event)
+            enumerated = self._enumerated(f)
             if deal is None and event.status is None:
                 deal = self._find_deal(None, event.system)
-                if deal is None:
+                if deal is None and enumerated is None:
                     continue  # a system merely named: no deal
             if deal is None:
                 deal = self._new_deal(event.buyer, event.system)
+                if enumerated is not None and enumerated.buyer in (None, deal.buyer):
+                    # "cancelled two contracts. The larger covered SILAM...": one of them
+                    deal.propagated.append(enumerated)
+                    self.enumeration_left -= 1
             self._attach(deal, event)
 
     def add_headline(self, f: Facts) -> None:
@@ -708,6 +853,12 @@ class Assembler:
 
 def _names(event: Event) -> set[str]:
     return {n for n in (event.buyer, event.seller) if n}
+
+
+def _by_rank(events: list[Event]) -> Event | None:
+    """The event of the most advanced stage."""
+    staged = [e for e in events if e.status]
+    return max(staged, key=lambda e: status_rank(e.status)) if staged else None
 
 
 def _top_status(deal: Deal) -> str | None:

@@ -80,7 +80,15 @@ _NUM = (
     r"(?:[ -](?:hundred|thousand|dozen|million))?"
     r"|an? (?:hundred|thousand|dozen|million)|the dozen)"
 )
-_MOD = r"(?:[\w/-]+ ){0,5}?"
+# Words between a number and its unit ("ten K2 Black Panther main battle tanks"); a
+# determiner, preposition or verb among them means the number counts something else
+# ("two Baltic states chose the German system").
+_NOT_MODIFIER = (
+    r"(?!(?:the|a|an|and|or|of|to|for|in|on|at|with|by|from|that|which|who|its|their|"
+    r"chose|chosen|picked|selected|said|says|is|are|was|were|has|have|had|will|would|"
+    r"covered|covers|included|includes|bought|ordered|signed|received|sold|got|took)\b)"
+)
+_MOD = rf"(?:{_NOT_MODIFIER}[\w/-]+ ){{0,5}}?"
 _UNIT_RE = r"(?P<unit>" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")"
 
 _BOUNDS = (
@@ -100,7 +108,7 @@ _QUANTITY = compile_lower(
 _BEFORE_MENTION = compile_lower(
     rf"(?i)(?<![\w/.-])(?P<phrase>{_BOUNDS}"
     r"(?: (?:more|additional|new|further|extra|of (?:its|the|their|his|her|these|those)))?"
-    r"(?: [\w/-]+){0,3} ?)$"
+    rf"(?: {_NOT_MODIFIER}[\w/-]+){{0,3}} ?)$"
 )
 _VAGUE = compile_lower(
     r"(?i)\b(?P<phrase>(?:several|many|a few|hundreds|thousands|dozens|scores|an unspecified number"
@@ -310,6 +318,27 @@ def find_totals(text: str) -> list[Quantity]:
     return found
 
 
+_OF_THEM = compile_lower(
+    rf"(?i)(?<![\w/.-])(?P<phrase>(?:the )?(?:first |initial |remaining )?(?P<n>{_NUM}) of "
+    r"(?:them|these|those|the total)\b)"
+)
+
+
+def quantity_of_them(text: str, start: int = 0, end: int | None = None) -> Quantity | None:
+    """A count of a system named earlier in the sentence: "a contract for the first 212
+    of them" (the executive share of a framework's total)."""
+    match = _OF_THEM.search(lowered(text), start, len(text) if end is None else end)
+    if match is None:
+        return None
+    n = parse_number(match.group("n"))
+    if n is None or re.fullmatch(r"(?:19|20)\d\d", match.group("n")):
+        return None
+    return Quantity(
+        n, n, text[match.start("phrase") : match.end("phrase")], None, match.start(),
+        match.end(), "quantity:total-of-them",
+    )
+
+
 def is_partial(text: str, quantity: Quantity) -> bool:
     """A count of one delivery or batch ("its first 38", "two more"), not of the deal."""
     before = text[max(0, quantity.start - 25) : quantity.start]
@@ -436,7 +465,7 @@ _SCALE_RE = (
     r"(?:[ -]?(?P<scale>thousand|million|billion|trillion|crore|lakh|bn|mn|mln|tn|m|b|k)\b)?"
 )
 _SYMBOL_RE = (
-    r"(?P<symbol>US\$|A\$|C\$|NZ\$|S\$|R\$|\$|€|£|¥|₹|₩|zł|"
+    r"(?<![a-z0-9])(?P<symbol>US\$|A\$|C\$|NZ\$|S\$|R\$|\$|€|£|¥|₹|₩|zł|"
     r"(?:USD|EUR|GBP|AUD|CAD|JPY|INR|KRW|PLN|CHF|SEK|NOK|DKK|CZK|TRY|ILS|Rs\.?)\s?)"
 )
 _WORD_RE = (

@@ -34,6 +34,11 @@ _BUYS_AFTER = re.compile(
     r"picked|picks|chooses|selects|signs for|took delivery|takes delivery|"
     r"(?:has|have|had)\s+(?:[\w-]+\s+){0,5}on order)\b"
 )
+_WHOSE_PURCHASE = re.compile(
+    r"(?i)^,\s+whose\s+(?:[\w-]+\s+){0,3}?(?:placed|signed|ordered|bought|purchased|acquired|"
+    r"selected|chose|received|took delivery)\b"
+)
+""""joins Latvia, whose defence ministry placed its own order": Latvia buys."""
 _FROM = re.compile(
     r"(?i)(?<!help )(?<!support )(?<!assistance )(?<!funding )"
     r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$"
@@ -101,6 +106,8 @@ def find_buyer(
     for m in countries:
         if _BUYS_AFTER.match(_after(sentence, m)) and not _FROM.search(_before(sentence, m)):
             return m.name, "buyer:subject-of-purchase"
+        if _WHOSE_PURCHASE.match(_after(sentence, m)):
+            return m.name, "buyer:whose-purchase"
     following = {id(m): nxt for m, nxt in pairwise(mentions)}
     fallback: list[Mention] = []
     for m in countries:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -36,7 +37,7 @@ def _quantity(deal: Deal) -> Event | None:
         if e.quantity is not None
         and not (
             e.status == "delivering"
-            and e.quantity.rule != "quantity:total"
+            and not e.quantity.rule.startswith("quantity:total")
             and is_partial(e.sentence.text, e.quantity)
         )
     ]
@@ -89,10 +90,58 @@ def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str |
     return None, "manufacturer:not-named"
 
 
+def _fold(name: str) -> str:
+    """A name without case, accents, spaces or hyphens ("Scorpène" = "scorpene")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(
+        ch for ch in decomposed.casefold() if not unicodedata.combining(ch) and ch not in " -"
+    )
+
+
+def _spelling(g: Gazetteer, written: str) -> str:
+    """A written mention as its gazetteer spelling: "F-16s" -> "F-16"."""
+    if g.lookup(written) is None and written.endswith("s") and g.lookup(written[:-1]):
+        return written[:-1]
+    return written
+
+
+def _system_name(deal: Deal, g: Gazetteer) -> tuple[str, str]:
+    """The system as the article writes it, and the rule that chose it.
+
+    The gazetteer's name when the article writes it; otherwise the deal's own
+    mention, shortened to the designation it starts with ("AH-64E Apache Guardian"
+    -> "AH-64E", "Attack-class submarine" -> "Attack-class") when the gazetteer
+    lists that spelling for the same system. The record then names the variant
+    the article reports, and "Abrams" rather than "M1 Abrams"."""
+    name = deal.system
+    written = [
+        _spelling(g, e.written)
+        for e in _by_stage(deal.events)
+        if e.written and (hit := g.lookup(_spelling(g, e.written))) and hit[1] == name
+    ]
+    if not written or any(_fold(w) == _fold(name) for w in written):
+        return name, f"gazetteer:systems/{name}"
+    text = written[0]
+    prefixes = [
+        text[:end]
+        for end in range(1, len(text) + 1)
+        if (end == len(text) or text[end] == " ")
+        and (hit := g.lookup(text[:end])) is not None
+        and hit[1] == name
+    ]
+    designations = [p for p in prefixes if any(ch.isdigit() for ch in p)]
+    chosen = (designations or prefixes or [text])[0]
+    if not designations and len(chosen) > len(name):
+        # "Guided Multiple Launch Rocket System": a spelled-out name, not a variant
+        return name, f"gazetteer:systems/{name}"
+    return chosen, f"gazetteer:systems/{name} as written ({text})"
+
+
 def build(deal: Deal, assembler: Assembler, g: Gazetteer, published_on: date | None) -> Candidate:
     """The record a deal proposes."""
     system = g.systems[deal.system]
     status, status_event = _status(deal)
+    system_name, system_rule = _system_name(deal, g)
     quantity_event = _quantity(deal)
     quantity = quantity_event.quantity if quantity_event else None
     manufacturer, manufacturer_rule = _manufacturer(deal, assembler, g)
@@ -107,7 +156,7 @@ def build(deal: Deal, assembler: Assembler, g: Gazetteer, published_on: date | N
         "buyer": deal.buyer,
         "seller": seller,
         "manufacturer": manufacturer,
-        "system": system.name,
+        "system": system_name,
         "category": system.category,
         "quantity_min": quantity.low if quantity else None,
         "quantity_max": quantity.high if quantity else None,
@@ -142,7 +191,7 @@ def build(deal: Deal, assembler: Assembler, g: Gazetteer, published_on: date | N
         "buyer": buyer_rule or "buyer:deal",
         "seller": seller_rule,
         "manufacturer": manufacturer_rule,
-        "system": f"gazetteer:systems/{system.name}",
+        "system": system_rule,
         "category": f"gazetteer:systems/{system.name}",
         "status": f"cue:{status}/{_cue_text(status_event)}",
         "quantity": quantity.rule if quantity else "quantity:not-stated",

@@ -86,12 +86,17 @@ class Event:
     seller_rule: str | None = None
     companies: list[Mention] = field(default_factory=list)
     adjacent_company: str | None = None
+    written: str | None = None
+    """The system's name as the sentence writes it ("AH-64E Apache Guardians")."""
     quantity: Quantity | None = None
     money: Money | None = None
     category_hint: str | None = None
     generic: bool = False
     """Refers to a deal ("the contract") without naming a system or a kind of equipment."""
     floating: bool = False
+    enumerates: int = 0
+    """A stage of several deals the next sentences name ("cancelled two contracts"): how
+    many (8 when the article does not say)."""
     """Names neither a system nor a deal (an intent or approval of the whole article)."""
 
 
