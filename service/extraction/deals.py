@@ -67,7 +67,13 @@ _NOT_OBJECT = re.compile(
 _FLEET_AFTER = re.compile(r"(?i)^\w*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:19|20)\d0s\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_ON_ORDER = re.compile(r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting)\b")
+_ON_ORDER = re.compile(
+    r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
+    r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
+    r"will (?:arrive|be delivered|cost)|(?:is|are) due)\b"
+)
+"""A purchase not delivered yet, however old: "ordered in 2022, with deliveries
+planned between 2027 and 2028"."""
 _IN_SERVICE = re.compile(
     r"(?i)\b(?:in service|already (?:flies|fly|operates|operate|fields|uses|has)|now in service|"
     r"have been in service|has been in service|entered service)\b"
@@ -88,6 +94,8 @@ _CLAUSE_BREAK = re.compile(
     # ", and is upgrading its F-16s", ", and later with the F-35": a verb or adverb after
     # ", and" starts a clause of its own.
     r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they)\b)"
+    # ", and the first of 32 F-16s arrived": a new subject after ", and"
+    r"|,\s+and\s+(?=the\s+(?:first|last|rest|remaining|final)\b)"
     # "bought NASAMS earlier and has not joined the IRIS-T project": a negated verb
     # after "and" is a clause of its own, comma or not.
     r"|\s+and\s+(?=(?:is|are|was|were|has|have|had|does|do|did)\s+(?:not|never)\b)"
@@ -96,6 +104,11 @@ _CONTRACTOR = re.compile(
     r"(?i)\b(?:principal|prime|main|lead) contractor "
     r"(?:would be|will be|is|was|being)\s+(?:the\s+)?$"
 )
+_CONTRACTOR_AFTER = re.compile(
+    r"(?i)^(?:,[^,]{0,40},)?\s+(?:would be|will be|is|was) (?:the )?(?:principal|prime|main|lead) "
+    r"contractor\b"
+)
+""""RTX, formerly Raytheon, is the principal contractor"."""
 
 
 def clause_of(text: str, position: int) -> tuple[int, int]:
@@ -364,6 +377,8 @@ class Assembler:
         for q in f.quantities:
             if q.start in taken or (q.rule == "quantity:vague" and q.start < mention.start - 60):
                 continue
+            if f.body[q.end : q.end + 2].startswith(":"):
+                continue  # "selected three systems: A, B and C" counts kinds, not units
             if compatible(_unit_kind(q.unit or ""), system.category):
                 return q
         return None
@@ -671,6 +686,15 @@ class Assembler:
             # other country the sentence names.
             event.buyer, event.buyer_rule = self.primary_buyer, "buyer:article-subject"
             return True
+        if (
+            weak
+            and self.fms
+            and event.buyer == "United States"
+            and self.primary_buyer not in (None, "United States")
+        ):
+            # "The agency also notified Congress of a sale of radars": the US sells.
+            event.buyer, event.buyer_rule = self.primary_buyer, "buyer:article"
+            return True
         if event.buyer is not None:
             return True
         first = f.mentions[0] if f.mentions else None
@@ -701,7 +725,9 @@ class Assembler:
     def _contractor(self, f: Facts) -> None:
         """ "The principal contractor would be X": X makes the deal just reported."""
         for company in f.companies():
-            if _CONTRACTOR.search(f.body[max(0, company.start - 60) : company.start]):
+            if _CONTRACTOR.search(
+                f.body[max(0, company.start - 60) : company.start]
+            ) or _CONTRACTOR_AFTER.match(f.body[company.end : company.end + 80]):
                 if self.touched:
                     self.touched[-1].contractor = company.name
                 return
@@ -736,7 +762,11 @@ class Assembler:
                 event.quantity = self._counted(deal.system, f, event.quantity)
                 self._attach(deal, event)
                 continue
-            if event.status == "contracted" and self.is_old_purchase(f):
+            if (
+                event.status == "contracted"
+                and not any(c.status == "delivering" for c in f.cues)
+                and self.is_old_purchase(f)
+            ):
                 event.status = "delivered"  # bought years ago and in service
             if not self._buyer_or_fallback(event, f):
                 continue

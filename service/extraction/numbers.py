@@ -121,8 +121,10 @@ _TOTAL = re.compile(
     rf"(?P<a>{_NUM})\b|(?<![\w/.-]){_NUM} of (?:the |its |their )?(?P<b>{_NUM})\b(?! of))"
 )
 _PARTIAL_BEFORE = re.compile(
-    r"(?i)\b(?:first|second|third|another|latest|next|further|final|last|initial)\s+(?:[\w-]+\s+)?$"
+    r"(?i)\b(?:first|second|third|another|latest|next|further|final|last|initial)\s+"
+    r"(?:(?!of\b)[\w-]+\s+)?$"
 )
+"""A part of a deal ("its first 38"), not "the first of 32", which is the whole."""
 _PARTIAL_AFTER = re.compile(r"(?i)^\s*(?:more|further|additional)\b")
 _FLEET = re.compile(
     r"(?i)\b(?:fleet|inventory|total) of\s*$|\boption (?:for|on) (?:a further |another |up to )?$"

@@ -64,6 +64,7 @@ _NOT_BUYER_BEFORE = re.compile(
     r"(?i)\b(?:from|by|with|against|over|at|in|into|near|along|than|between|versus|vs)\s+"
     r"(?:the\s+)?$"
 )
+_LIST_GAP = re.compile(r"(?i)\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\s+)?")
 _COMPANY_NOUN = re.compile(
     r"(?i)^(?:['’]s)?\s*(?:-?(?:made|built|designed|manufactured|developed|based|produced)\b|"
     r"(?:[\w-]+\s+){0,2}(?:manufacturer|company|firm|group|maker|contractor|shipyard|"
@@ -110,9 +111,13 @@ def find_buyer(
             return m.name, "buyer:whose-purchase"
     following = {id(m): nxt for m, nxt in pairwise(mentions)}
     fallback: list[Mention] = []
+    excluded: Mention | None = None
     for m in countries:
-        if m.name == seller or _NOT_BUYER_BEFORE.search(_before(sentence, m)):
+        listed = excluded is not None and _LIST_GAP.fullmatch(sentence.text[excluded.end : m.start])
+        if m.name == seller or listed or _NOT_BUYER_BEFORE.search(_before(sentence, m)):
+            excluded = m  # "from Portugal and Norway": Norway too comes after "from"
             continue
+        excluded = None
         if _locates_company(sentence, m, following.get(id(m))) or _SELLS_AFTER.match(
             _after(sentence, m)
         ):

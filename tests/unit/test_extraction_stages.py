@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -499,3 +500,58 @@ def test_an_order_book_purchase_is_not_assumed_delivered(ex: Extractor) -> None:
         "Its order book also holds 24 F-35A jets bought in 2019 from the United States."
     )
     assert ("Czechia", "United States", "F-35A", "contracted", 24, 24) in _records(ex, text)
+
+
+# --- rules learnt from blind batch 7 (sentences of our own) ----------------------------
+
+
+def test_every_country_listed_after_from_is_a_seller_side(ex: Extractor) -> None:
+    text = (
+        "Tanks\nChile has signed for 20 K2 tanks from South Korea.\n"
+        "Until then the army will use Leopard 2A4 tanks bought from Germany and the Netherlands."
+    )
+    assert {(r[0], r[2]) for r in _records(ex, text)} == {("Chile", "K2"), ("Chile", "Leopard 2A4")}
+
+
+def test_a_count_before_a_colon_counts_kinds(ex: Extractor) -> None:
+    text = (
+        "Air defence\nFinland has chosen two systems: the Israeli David's Sling and the "
+        "Norwegian NASAMS."
+    )
+    assert sorted(_records(ex, text)) == [
+        ("Finland", "Israel", "David's Sling", "announced", None, None),
+        ("Finland", "Norway", "NASAMS", "announced", None, None),
+    ]
+
+
+def test_a_company_named_before_principal_contractor_makes_the_deal(ex: Extractor) -> None:
+    text = (
+        "Radars\nThe State Department approved a possible sale to Greece of four Sentinel A4 "
+        "radars.\nLockheed Martin, the maker, is the prime contractor."
+    )
+    (candidate,) = ex.extract(text)
+    assert candidate.fields["manufacturer"] == "Lockheed Martin"
+    assert candidate.provenance["manufacturer"].startswith("manufacturer:principal-contractor")
+
+
+def test_a_sale_notified_to_congress_is_bought_by_the_articles_buyer(ex: Extractor) -> None:
+    text = (
+        "Sales\nThe State Department approved a possible sale to Qatar of NASAMS units.\n"
+        "The agency also notified Congress of a sale of AN/TPY-4 radars."
+    )
+    assert {(r[0], r[2]) for r in _records(ex, text)} == {("Qatar", "NASAMS"), ("Qatar", "AN/TPY-4")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status", "count"),
+    [
+        ("Peru ordered 24 K2 tanks in 2019 and has so far received six of them.", "delivering", 24),
+        ("Peru took delivery of the last of 24 K2 tanks ordered from South Korea.", "delivered", 24),
+        ("The first of 24 K2 tanks bought by Peru from South Korea arrived in May.", "delivering", 24),
+        ("Peru ordered 24 K2 tanks in 2015, with deliveries planned for 2027.", "contracted", 24),
+    ],
+)
+def test_delivery_stages_and_totals(ex: Extractor, sentence: str, status: str, count: int) -> None:
+    published = date(2025, 6, 1)
+    (candidate,) = ex.extract("Tanks\n" + sentence, published)
+    assert (candidate.fields["status"], candidate.fields["quantity_max"]) == (status, count)
