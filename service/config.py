@@ -104,6 +104,9 @@ class Settings:
     max_requests: int = 10_000
     """A worker is replaced after about this many requests (±10%), so that a slow leak
     stays bounded; 0: never."""
+    stats_cache: int = 32
+    """Stats results each worker keeps and brings up to date from the change history
+    instead of recounting (services/stats.py, StatsCache); 0: always recount."""
     db_pool_size: int = 5
     db_pool_timeout: int = 3
     db_statement_timeout_ms: int = 15_000
@@ -168,6 +171,7 @@ class Settings:
             max_requests=_int(
                 "MAX_REQUESTS", get("MAX_REQUESTS", str(s.max_requests)), 0, 10_000_000
             ),
+            stats_cache=_int("STATS_CACHE", get("STATS_CACHE", str(s.stats_cache)), 0, 10_000),
             db_pool_size=_int("DB_POOL_SIZE", get("DB_POOL_SIZE", str(s.db_pool_size)), 1, 100),
             db_pool_timeout=_int(
                 "DB_POOL_TIMEOUT", get("DB_POOL_TIMEOUT", str(s.db_pool_timeout)), 1, 300

@@ -14,7 +14,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from .. import exports
-from ..db import request_session
+from ..db import get_db, request_session
 from ..schemas import (
     PartySuggestionSchema,
     StatsGroupSchema,
@@ -58,12 +58,21 @@ class Stats(MethodView):
     def get(self, args: dict[str, Any]) -> flask.Response:
         """Count records and sum quantities and values per group, with the list's filters."""
         query: stats.StatsQuery = args["stats"]
-        groups = stats.stats(request_session(), query)
+        groups = stats.stats(request_session(), query, _cache())
         if args["format"] == "csv":
             columns = [*query.group_by, *stats.MEASURES, *stats.value_columns(groups)]
             text = "".join(exports.csv_lines(columns, groups))
             return flask.Response(text, content_type="text/csv; charset=utf-8")
         return flask.jsonify(groups)
+
+
+def _cache() -> stats.StatsCache:
+    """The app's stats cache (one per worker process; STATS_CACHE entries, 0: off)."""
+    extensions = flask.current_app.extensions
+    cache: stats.StatsCache | None = extensions.get("stats_cache")
+    if cache is None:
+        cache = extensions["stats_cache"] = stats.StatsCache(get_db().settings.stats_cache)
+    return cache
 
 
 @blp.route("/parties")

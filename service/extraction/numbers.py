@@ -336,8 +336,13 @@ def quantity_of_them(text: str, start: int = 0, end: int | None = None) -> Quant
     if n is None or re.fullmatch(r"(?:19|20)\d\d", match.group("n")):
         return None
     return Quantity(
-        n, n, text[match.start("phrase") : match.end("phrase")], None, match.start(),
-        match.end(), "quantity:total-of-them",
+        n,
+        n,
+        text[match.start("phrase") : match.end("phrase")],
+        None,
+        match.start(),
+        match.end(),
+        "quantity:total-of-them",
     )
 
 

@@ -539,15 +539,26 @@ def test_a_sale_notified_to_congress_is_bought_by_the_articles_buyer(ex: Extract
         "Sales\nThe State Department approved a possible sale to Qatar of NASAMS units.\n"
         "The agency also notified Congress of a sale of AN/TPY-4 radars."
     )
-    assert {(r[0], r[2]) for r in _records(ex, text)} == {("Qatar", "NASAMS"), ("Qatar", "AN/TPY-4")}
+    assert {(r[0], r[2]) for r in _records(ex, text)} == {
+        ("Qatar", "NASAMS"),
+        ("Qatar", "AN/TPY-4"),
+    }
 
 
 @pytest.mark.parametrize(
     ("sentence", "status", "count"),
     [
         ("Peru ordered 24 K2 tanks in 2019 and has so far received six of them.", "delivering", 24),
-        ("Peru took delivery of the last of 24 K2 tanks ordered from South Korea.", "delivered", 24),
-        ("The first of 24 K2 tanks bought by Peru from South Korea arrived in May.", "delivering", 24),
+        (
+            "Peru took delivery of the last of 24 K2 tanks ordered from South Korea.",
+            "delivered",
+            24,
+        ),
+        (
+            "The first of 24 K2 tanks bought by Peru from South Korea arrived in May.",
+            "delivering",
+            24,
+        ),
         ("Peru ordered 24 K2 tanks in 2015, with deliveries planned for 2027.", "contracted", 24),
     ],
 )
