@@ -20,6 +20,8 @@ _CLAUSE_SPLIT = re.compile(
 
 
 _TEMPORAL = {"when", "once"}
+_WAITING = {"awaiting", "awaits", "awaited", "await", "pending", "before", "until"}
+_RELATIVE = re.compile(r"\b(?:it|they|which|that|who)\b")
 _PAST_VERB = re.compile(r"^[a-z]+ed\b|^(?:tore|took|bought|made|paid|gave|won|chose)\b")
 
 
@@ -34,8 +36,13 @@ def _guarded(gazetteer: Gazetteer, low: str, match: re.Match[str]) -> bool:
     before = low[max(0, match.start() - 120) : match.start()]
     clause = _CLAUSE_SPLIT.split(before)[-1]
     window = " ".join(clause.split()[-_GUARD_WINDOW:])
-    hits = {m.group() for m in gazetteer.guards.finditer(window)}
+    found = list(gazetteer.guards.finditer(window))
+    hits = {m.group() for m in found}
     if hits and hits <= _TEMPORAL and _PAST_VERB.match(match.group()):
+        return False
+    if hits and hits <= _WAITING and _RELATIVE.search(window, found[-1].end()):
+        # "is awaiting the 42 Rafale jets it ordered", "before the tanks it ordered
+        # arrive": the cue is in a relative clause that states a fact.
         return False
     return bool(hits)
 

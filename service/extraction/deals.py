@@ -53,7 +53,8 @@ _NOT_OBJECT = re.compile(
     r"(?i)(?:version|variant|derivative|successor|upgrade|development) (?:of|to)\s+"
     + _DETERMINER
     + r"(?:[\w'-]+\s+){0,3}$"
-    r"|\b(?:replace|replaces|replacing|replaced|succeed|succeeds|take over from|over|than|beat|"
+    r"|\b(?:replace|replaces|replacing|replaced|succeed|succeeds|take over from|"
+    r"(?<!took )(?<!taken )(?<!takes )(?<!taking )over|than|beat|"
     r"beats|instead of|rather than|like|such as|replacement for|replacements for|"
     r"fill|fills|filling|plug|plugs|close|closes|closing)\s+"
     + _DETERMINER
@@ -61,11 +62,12 @@ _NOT_OBJECT = re.compile(
     # "has upgraded 83 of its F-16s": work on a fleet it has, not a purchase
     r"|\b(?:upgrad|moderni[sz]|refurbish|overhaul|retrofitt?)(?:e|es|ed|ing|s)?\s+"
     r"(?:[\w'-]+\s+){0,3}$"
-    r"|\b(?:offer|offers|offered|bid|bids|proposal|rival|rivals|competitor|competitors|"
+    r"|\b(?<!letter of )(?:offer|offers|offered|bid|bids|proposal|rival|rivals|competitor|"
+    r"competitors|"
     r"rejecting|rejected|declining|declined|turning down|turned down)\b(?:\s+[\w'-]+){0,5}\s+$"
 )
 _FLEET_AFTER = re.compile(r"(?i)^\w*\s+(?:fleet|inventory)\b")
-_DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:19|20)\d0s\b")
+_DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
@@ -90,10 +92,11 @@ _FMS = re.compile(
 _LINKED_COMPANY = re.compile(r"(?i)\b(?:from|with|by|to|and)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$")
 
 _CLAUSE_BREAK = re.compile(
-    r";|,\s+(?:after|before|while|but|although|whereas|when|since|as)\b|\s+(?:after|but|whereas)\s+"
+    r";|,\s+(?:after|before|while|but|although|whereas|when|since|as)\b|\s+(?:after|before|but|whereas)\s+"
     # ", and is upgrading its F-16s", ", and later with the F-35": a verb or adverb after
     # ", and" starts a clause of its own.
-    r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they)\b)"
+    r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they|"
+    r"last|this|next|earlier|since)\b)"
     # ", and the first of 32 F-16s arrived": a new subject after ", and"
     r"|,\s+and\s+(?=the\s+(?:first|last|rest|remaining|final)\b)"
     # "bought NASAMS earlier and has not joined the IRIS-T project": a negated verb
@@ -151,7 +154,13 @@ _ENUMERATED = re.compile(
 sentences after it name them."""
 _ENUMERATION_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 _ENUMERATION_REACH = 4  # sentences after the stage in which the deals are named
-_REFERS_BACK = re.compile(r"(?i)\b(?:of|for) (?:them|these|those)\b")
+_PRONOUN = re.compile(r"(?i)\b(?:of (?:them|these|those)|they|these|those)\b")
+"""The equipment of the deal just reported, as a pronoun."""
+_ITS_DEAL = re.compile(
+    r"(?i)\b(?:its|their|the|this|that) (?:order|deal|contract|purchase|plan|acquisition|sale)\b"
+)
+"""A later clause speaking of the deal the first reported: "..., when its order was
+cancelled", "..., but the plan was dropped"."""
 
 
 _COUNTED = {
@@ -239,7 +248,7 @@ _RELEVANT = compile_lower(
             "aircraft jet fighter helicopter tank vehicle drone missile launcher system "
             "batter howitzer frigate ship vessel submarine rifle shell radar weapon boat unit "
             "intent memorand mou loi framework approv clear notif nod green light green-light "
-            "authori ratified"
+            "authori ratified deliver handed arriv receiv cancel scrap"
         ).split()
     )
     + ")"
@@ -338,6 +347,18 @@ class Assembler:
     # -- events ------------------------------------------------------------------------
 
     def _seller(self, f: Facts, anchor: int | None = None) -> tuple[str | None, str | None]:
+        if anchor is not None:
+            # The seller of a system is named in its own clause when the sentence has
+            # several: "ordered K9s from South Korea, and last year Washington approved
+            # the sale of AGM-88Es".
+            low, high = clause_of(f.body, anchor)
+            if (low, high) != (0, len(f.body)):
+                own = [m for m in f.mentions if low <= m.start < high]
+                found = find_seller(f.sentence, own, self.g, anchor)
+                if found:
+                    return found
+                if any(m.kind in {"country", "company"} for m in f.mentions if m not in own):
+                    return None, None
         found = find_seller(f.sentence, f.mentions, self.g, anchor)
         return found if found else (None, None)
 
@@ -519,7 +540,8 @@ class Assembler:
         if anaphor or quantity is not None:
             kind = _unit_kind(anaphor.group(1)) if anaphor else _unit_kind(quantity.unit or "")  # type: ignore[union-attr]
             return [self._event(f, None, False, quantity=quantity, category_hint=kind)]
-        if deal_word:
+        if deal_word or (f.status and _PRONOUN.search(f.body)):
+            # "the contract", or "The first three of them were handed over"
             return [self._event(f, None, False, quantity=quantity, generic=True)]
         if f.status in {"intent", "approved"}:
             # Names neither a system nor a deal: may lift the article's deals (see finish).
@@ -566,21 +588,23 @@ class Assembler:
     ) -> list[Event]:
         """ "...set out the purchase of 672 K9s; a contract for the first 212 of them
         followed, and the first 24 guns arrived": a later clause that names no system
-        but counts "them" and reports a stage of its own is another stage of the
-        system (an executive contract under the umbrella the first clause reports)."""
+        but counts "them" (an executive contract under the umbrella the first clause
+        reports) or speaks of "its order" or "the plan" ("..., but the plan was
+        dropped") and reports a stage of its own is another stage of the system."""
         extra: list[Event] = []
         for low, high in clauses(f.body):
             if low < clause_end:
                 continue
             if any(low <= m.start < high for m in f.systems()):
                 break
-            if not _REFERS_BACK.search(f.body, low, high):
-                continue
             cue = strongest([c for c in f.cues if low <= c.start < high])
-            quantity = quantity_of_them(f.body, low, high)
-            if cue is None or quantity is None or cue.status == event.status:
+            if cue is None or cue.status == event.status:
                 continue
-            taken.add(quantity.start)
+            quantity = quantity_of_them(f.body, low, high)
+            if quantity is None and _ITS_DEAL.search(f.body, low, high) is None:
+                continue  # neither "212 of them" nor "its order", "the plan": not this deal
+            if quantity is not None:
+                taken.add(quantity.start)
             later = dataclasses.replace(event, status=cue.status, cue=cue, quantity=quantity)
             later.money = None
             extra.append(later)

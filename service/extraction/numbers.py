@@ -16,7 +16,10 @@ for _category, _nouns in {
     "helicopter": "helicopters helicopter choppers rotorcraft",
     "armoured-vehicle": "tanks tank vehicles vehicle ifvs apcs carriers",
     "artillery": "howitzers howitzer guns launchers",
-    "ship": "ships frigates frigate corvettes corvette vessels destroyers destroyer boats opvs",
+    "ship": (
+        "ships warships warship frigates frigate corvettes corvette vessels destroyers "
+        "destroyer boats opvs"
+    ),
     "submarine": "submarines submarine",
     "drone": "drones drone uavs uas",
     "missile": "missiles missile rockets interceptors",

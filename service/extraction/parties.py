@@ -44,7 +44,8 @@ _FROM = re.compile(
     r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$"
 )
 _WITH = re.compile(
-    r"(?i)\b(?:contract|agreement|deal|order|accord)s?\s+(?:[\w$€£.,-]+\s+){0,4}?with\s+(?:the\s+)?$"
+    r"(?i)\b(?:contract|agreement|deal|order|accord|memorandum|letter of intent)s?\s+"
+    r"(?:[\w$€£.,-]+\s+){0,4}?with\s+(?:the\s+)?$"
 )
 _SPEAKER_NOUN = re.compile(
     r"(?i)^\s+(?:[\w-]+\s+)?(?:officials?|sources?|analysts?|experts?|media|press|newspapers?|"

@@ -566,3 +566,67 @@ def test_delivery_stages_and_totals(ex: Extractor, sentence: str, status: str, c
     published = date(2025, 6, 1)
     (candidate,) = ex.extract("Tanks\n" + sentence, published)
     assert (candidate.fields["status"], candidate.fields["quantity_max"]) == (status, count)
+
+
+# --- rules learnt from blind batch 8 (sentences of our own) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Jets\nChile is reviewing its 2022 contract for 12 F-35A jets.",
+            [("Chile", "United States", "F-35A", "contracted", 12, 12)],
+        ),
+        (
+            "Trainers\nKorea Aerospace Industries is already building 12 FA-50 jets for Peru.",
+            [("Peru", "South Korea", "FA-50", "contracted", 12, 12)],
+        ),
+        (
+            "Jets\nPeru signed a memorandum with Jordan to buy 10 used F-16 jets, but the plan "
+            "was dropped in May.",
+            [("Peru", "Jordan", "F-16", "cancelled", 10, 10)],
+        ),
+        (
+            "Jets\nEgypt is awaiting the 30 Rafale jets it ordered from France in 2021.\n"
+            "The first four of them were handed over in March.",
+            [("Egypt", "France", "Rafale", "delivering", 30, 30)],
+        ),
+        (
+            "Air defence\nFinland's air force took over the first David's Sling battery on Friday.",
+            [("Finland", "Israel", "David's Sling", "delivering", None, None)],
+        ),
+        (
+            "Jets\nBulgaria signed a letter of offer and acceptance for eight new F-16 Block 70 "
+            "jets.",
+            [("Bulgaria", "United States", "F-16", "contracted", 8, 8)],
+        ),
+        (
+            "Sales\nIn 2023 Greece ordered 10 K9 howitzers from South Korea, and last year "
+            "Washington approved the sale of AGM-88E missiles to Athens.",
+            [
+                ("Greece", "South Korea", "K9", "contracted", 10, 10),
+                ("Greece", "United States", "AGM-88E", "approved", None, None),
+            ],
+        ),
+        (
+            "Tanks\nRomania received 20 M1A1 tanks in May, years before the 54 M1A2 tanks it "
+            "ordered from the United States in 2023 are delivered.",
+            [
+                ("Romania", "United States", "M1A1", "delivered", 20, 20),
+                ("Romania", "United States", "M1A2", "contracted", 54, 54),
+            ],
+        ),
+        (
+            "Jets\nThe Spanish air force flies EF-18 Hornets bought in the mid 1980s.",
+            [("Spain", "United States", "EF-18", "delivered", None, None)],
+        ),
+    ],
+)
+def test_batch_8_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    assert sorted(_records(ex, text), key=str) == sorted(expected, key=str)
+
+
+def test_at_least_five_of_the_warships_is_a_count() -> None:
+    (q,) = find_quantities("It will buy at least five of the anti-submarine warships.")
+    assert (q.low, q.high, q.unit) == (5, None, "warships")
