@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from ..exceptions import KeyInFlight, KeyReused
@@ -52,8 +53,13 @@ def claim(session: Session, route: str, key: str, digest: str) -> Stored | None:
     ).scalar_one()
     if not locked:
         raise KeyInFlight("A request with this Idempotency-Key is still running; retry shortly.")
-    found = session.scalars(
-        select(IdempotencyKey).where(
+    found = session.execute(
+        select(
+            IdempotencyKey.request_hash,
+            IdempotencyKey.status,
+            IdempotencyKey.body,
+            IdempotencyKey.headers,
+        ).where(
             IdempotencyKey.route == route,
             IdempotencyKey.key == key,
             IdempotencyKey.created_at > func.now() - KEEP,
@@ -67,21 +73,22 @@ def claim(session: Session, route: str, key: str, digest: str) -> Stored | None:
 
 
 def record(session: Session, route: str, key: str, digest: str, stored: Stored) -> None:
-    """Keep the first response (replacing an expired entry of the same key)."""
+    """Keep the first response (replacing an expired entry of the same key): one
+    statement."""
+    values = {
+        "request_hash": digest,
+        "status": stored.status,
+        "body": stored.body,
+        "headers": stored.headers,
+    }
     session.execute(
-        delete(IdempotencyKey).where(IdempotencyKey.route == route, IdempotencyKey.key == key)
-    )
-    session.add(
-        IdempotencyKey(
-            route=route,
-            key=key,
-            request_hash=digest,
-            status=stored.status,
-            body=stored.body,
-            headers=stored.headers,
+        insert(IdempotencyKey)
+        .values(route=route, key=key, **values)
+        .on_conflict_do_update(
+            index_elements=[IdempotencyKey.route, IdempotencyKey.key],
+            set_={**values, "created_at": func.now()},
         )
     )
-    session.flush()
 
 
 def purge(session: Session) -> int:
