@@ -20,6 +20,7 @@ _CLAUSE_SPLIT = re.compile(
 
 
 _TEMPORAL = {"when", "once"}
+_WHETHER = re.compile(r"\bwhether\b")
 _WAITING = {"awaiting", "awaits", "awaited", "await", "pending", "before", "until"}
 _RELATIVE = re.compile(r"\b(?:it|they|which|that|who)\b")
 _PAST_VERB = re.compile(r"^[a-z]+ed\b|^(?:tore|took|bought|made|paid|gave|won|chose)\b")
@@ -59,6 +60,10 @@ def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
                 break  # a sentence repeating a phrase says no more for it
             if status not in gazetteer.guards_exempt and _guarded(gazetteer, low, match):
                 continue
+            if status in gazetteer.guards_exempt and _WHETHER.search(
+                low, max(0, match.start() - 40), match.start()
+            ):
+                continue  # "a debate over whether to buy M270s": no plan yet
             start, end = match.span()
             if status == "announced" and not _SELECTION.search(match.group()):
                 if undecided is None:

@@ -156,6 +156,13 @@ _ENUMERATION_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 _ENUMERATION_REACH = 4  # sentences after the stage in which the deals are named
 _PRONOUN = re.compile(r"(?i)\b(?:of (?:them|these|those)|they|these|those)\b")
 """The equipment of the deal just reported, as a pronoun."""
+_FOR_PLATFORM = re.compile(r"(?i)\b(?:for|on|to arm) (?:its|their) (?:[\w'-]+\s+){0,2}$")
+"""The platform a bought weapon is for, named after the weapon."""
+_STRONG_BUYER = frozenset(
+    {"buyer:sale-to", "buyer:supply-with", "buyer:subject-of-purchase", "buyer:whose-purchase"}
+)
+_VARIANT_GAP = re.compile(r"(?i)\s*(?:[\w-]+\s+){0,2}?(?:and|plus|as well as)\s+")
+"""Between the counts of two variants: "200 Tomahawk Block V missiles and 20 ..."."""
 _ITS_DEAL = re.compile(
     r"(?i)\b(?:its|their|the|this|that) (?:order|deal|contract|purchase|plan|acquisition|sale)\b"
 )
@@ -440,6 +447,13 @@ class Assembler:
         )
         for key, value in extra.items():
             setattr(event, key, value)
+        if buyer is None and seller_rule and "-company/" in seller_rule:
+            # "France is replacing them with new Rafales ordered from Dassault": the
+            # sentence's subject buys from a company of its own country.
+            subject = next((m for m in f.mentions if m.kind == "country"), None)
+            body = f.body[f.sentence.body_start :]
+            if subject is not None and subject.name == seller and body.startswith(subject.text):
+                event.buyer, event.buyer_rule = seller, "buyer:domestic"
         return event
 
     def _adjacent_company(self, f: Facts, mention: Mention) -> str | None:
@@ -454,23 +468,38 @@ class Assembler:
                 return c.name
         return None
 
+    def _spoiled(self, f: Facts, position: int) -> bool:
+        """Whether the clause around `position` is a donation, lease, production figure
+        or industrial deal ("bought Spike missiles from Israel, and it leases Heron
+        drones": only the lease is spoiled)."""
+        low, high = clause_of(f.body, position)
+        cue = strongest([c for c in f.cues if low <= c.start < high])
+        if cue is not None:
+            cue = cue._replace(start=cue.start - low, end=cue.end - low)
+        return distractor(f.body[low:high], self.g, cue) is not None
+
     def events_of(self, f: Facts) -> list[Event]:
         """Events a sentence reports (possibly without status)."""
-        if f.distractor:
+        if f.distractor and (not f.systems() or clause_of(f.body, 0) == (0, len(f.body))):
             return []
         events: list[Event] = []
         seen: set[str] = set()
         taken: set[int] = set()
+        rejected = False
         lead = self._leading_anaphor(f)
         if lead is not None:
             events.append(lead)
             if lead.quantity is not None:
                 taken.add(lead.quantity.start)
         for mention in f.systems():
+            if f.distractor and self._spoiled(f, mention.start):
+                rejected = True
+                continue
             if mention.name in seen:
+                first = next(e for e in events if e.system == mention.name)
+                self._add_variant(f, mention, first, taken)
                 # "its second Rafale purchase after the air force received 36 Rafale
                 # jets": a later clause of the sentence gives the stage the first lacked.
-                first = next(e for e in events if e.system == mention.name)
                 if first.status is not None or len(events) > _MAX_SYSTEMS:
                     continue
                 low, high = clause_of(f.body, mention.start)
@@ -481,10 +510,16 @@ class Assembler:
             if len(seen) == _MAX_SYSTEMS:
                 break  # a list of designations, not a sentence about deals
             if _NOT_OBJECT.search(f.body[max(0, mention.start - 60) : mention.start]):
+                rejected = True
                 continue
             if _FLEET_AFTER.match(f.body[mention.end : mention.end + 30]):
+                rejected = True
                 continue  # "its ageing F/A-18 Hornet fleet": what the buyer already has
+            if seen and _FOR_PLATFORM.search(f.body[max(0, mention.start - 40) : mention.start]):
+                rejected = True
+                continue  # "bought Spike missiles for its AH-64 helicopters": the platform
             if trained_on(f.body, mention.text, self.g):
+                rejected = True
                 continue
             seen.add(mention.name)
             quantity = self._quantity_for(f, mention, taken)
@@ -523,6 +558,10 @@ class Assembler:
                 events.extend(self._later_clause(f, mention, event, high, taken))
         if events:
             return events
+        if rejected or f.distractor:
+            # "approved the upgrade of the navy's four MEKO frigates": the count is the
+            # rejected system's, not a deal's
+            return []
         if f.cue is None and not f.quantities and not f.money and not f.companies():
             return []  # nothing a deal could take from this sentence
         enumerated = _ENUMERATED.search(f.body)
@@ -547,6 +586,29 @@ class Assembler:
             # Names neither a system nor a deal: may lift the article's deals (see finish).
             return [self._event(f, None, False, floating=True)]
         return []
+
+    def _add_variant(self, f: Facts, mention: Mention, first: Event, taken: set[int]) -> None:
+        """ "200 Tomahawk Block V missiles and 20 Tomahawk Block IV missiles": variants of
+        one system counted side by side are one deal of their total (labelling rule 5)."""
+        counted = first.quantity
+        if counted is None or counted.low is None or first.written == mention.text:
+            return
+        second = quantity_before(f.body, mention.start)
+        if second is None or second.low is None or second.start in taken:
+            return
+        gap = f.body[counted.end : second.start]
+        if not _VARIANT_GAP.fullmatch(gap):
+            return
+        taken.add(second.start)
+        first.quantity = Quantity(
+            counted.low + second.low,
+            None if counted.high is None or second.high is None else counted.high + second.high,
+            f.body[counted.start : mention.end],
+            counted.unit,
+            counted.start,
+            mention.end,
+            "quantity:sum-of-variants",
+        )
 
     def _opens_on_deal(self, f: Facts, position: int) -> bool:
         body = f.body[f.sentence.body_start :]
@@ -782,7 +844,13 @@ class Assembler:
                     continue
                 if self.primary_buyer is None and event.status:
                     self.primary_buyer = deal.buyer
-                event.buyer, event.buyer_rule = deal.buyer, "buyer:deal"
+                if event.buyer_rule in _STRONG_BUYER and event.buyer not in (None, deal.buyer):
+                    # "Japan, which ordered 400 of the missiles": the same system, bought
+                    # by another buyer the sentence names firmly.
+                    buyer, system = event.buyer, deal.system
+                    deal = self._find_deal(buyer, system) or self._new_deal(buyer, system)
+                else:
+                    event.buyer, event.buyer_rule = deal.buyer, "buyer:deal"
                 event.quantity = self._counted(deal.system, f, event.quantity)
                 self._attach(deal, event)
                 continue

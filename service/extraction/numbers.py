@@ -216,23 +216,31 @@ def quantity_before(text: str, start: int) -> Quantity | None:
 _OF_WHICH = compile_lower(
     r"^(?:s|['’]s)?,?\s+of which\s+(?:it|they|the [\w-]+|[\w-]+)\s+(?:has\s+|had\s+|have\s+)?"
     rf"(?:bought|ordered|purchased|acquired|received)\s+(?P<phrase>(?P<n>{_NUM}))\b"
+    # "the Apache, six of which were delivered", "Rafale jets from France, 24 of which
+    # were delivered": the count of what was delivered
+    r"|^(?:s|['’]s)?(?:\s+[\w-]+){0,3}?,\s+"
+    rf"(?P<phrase2>(?P<n2>{_NUM})) of which\s+(?:were|was|have been|had been)\s+"
+    r"(?:delivered|handed over|received)\b"
 )
 
 
 def quantity_after(text: str, end: int) -> Quantity | None:
-    """A count right after a system name in "F-16s, of which it bought 32 from Norway"."""
+    """A count right after a system name in "F-16s, of which it bought 32 from Norway" or
+    "the Apache, six of which were delivered"."""
     window = text[end : end + 80]
     match = _OF_WHICH.match(lowered(window))
     if match is None:
         return None
-    n = parse_number(match.group("n"))
-    if n is None or re.fullmatch(r"(?:19|20)\d\d", match.group("n")):
+    group = "n" if match.group("n") else "n2"
+    phrase = "phrase" if group == "n" else "phrase2"
+    n = parse_number(match.group(group))
+    if n is None or re.fullmatch(r"(?:19|20)\d\d", match.group(group)):
         return None
-    start = end + match.start("phrase")
+    start = end + match.start(phrase)
     return Quantity(
         n,
         n,
-        text[start : end + match.end("phrase")],
+        text[start : end + match.end(phrase)],
         None,
         start,
         end + match.end(),

@@ -30,15 +30,17 @@ _SUPPLY_WITH = re.compile(
 _BUYS_AFTER = re.compile(
     r"(?i)^(?:['’]s?)?(?:\s+(?!to\b|from\b|and\b|or\b)[\w-]+){0,5}?\s+(?:buy|buys|bought|buying|"
     r"purchase|purchases|purchased|purchasing|acquire|acquires|acquired|acquiring|order|orders|"
-    r"ordered|receive|receives|received|receiving|procure\w*|obtain\w*|chose|chosen|selected|"
+    r"ordered|receive|receives|received|receiving|procure|procures|procured|procuring|"
+    r"obtain|obtains|obtained|chose|chosen|selected|"
     r"picked|picks|chooses|selects|signs for|took delivery|takes delivery|"
     r"(?:has|have|had)\s+(?:[\w-]+\s+){0,5}on order)\b"
 )
 _WHOSE_PURCHASE = re.compile(
-    r"(?i)^,\s+whose\s+(?:[\w-]+\s+){0,3}?(?:placed|signed|ordered|bought|purchased|acquired|"
-    r"selected|chose|received|took delivery)\b"
+    r"(?i)^,\s+(?:whose\s+(?:[\w-]+\s+){0,3}?|which\s+(?:has\s+|had\s+|also\s+|already\s+)*)"
+    r"(?:placed|signed|ordered|bought|purchased|acquired|selected|chose|received|took delivery)\b"
 )
-""""joins Latvia, whose defence ministry placed its own order": Latvia buys."""
+"""\"Latvia, whose defence ministry placed its own order\", \"Japan, which ordered 400\": the
+country named buys."""
 _FROM = re.compile(
     r"(?i)(?<!help )(?<!support )(?<!assistance )(?<!funding )"
     r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$"
@@ -125,6 +127,14 @@ def find_buyer(
             continue
         if m.text != m.name and _ORIGIN_NOUN.match(_after(sentence, m)):
             continue  # "the French guns": where the equipment comes from
+        after = following.get(id(m))
+        if (
+            m.text != m.name
+            and after is not None
+            and after.kind == "system"
+            and after.start - m.end <= 2
+        ):
+            continue  # "the French Mistral 3": where the system comes from
         if m.text != m.name and _SPEAKER_NOUN.match(_after(sentence, m)):
             continue  # "Swedish officials estimate": who speaks, not who buys
         fallback.append(m)

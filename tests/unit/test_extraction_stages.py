@@ -630,3 +630,63 @@ def test_batch_8_phrasings(ex: Extractor, text: str, expected: list[tuple[object
 def test_at_least_five_of_the_warships_is_a_count() -> None:
     (q,) = find_quantities("It will buy at least five of the anti-submarine warships.")
     assert (q.low, q.high, q.unit) == (5, None, "warships")
+
+
+# --- rules learnt from blind batch 9 (sentences of our own) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Guns\nSlovakia is receiving the last of 16 Caesar howitzers ordered from France.",
+            [("Slovakia", "France", "CAESAR", "delivering", 16, 16)],
+        ),
+        (
+            "Missiles\nThe State Department approved a sale to Spain of 50 Tomahawk Block V "
+            "missiles and 10 Tomahawk Block IV missiles.",
+            [("Spain", "United States", "Tomahawk", "approved", 60, 60)],
+        ),
+        (
+            "Missiles\nThe State Department approved a sale of Tomahawk missiles to Spain.\n"
+            "The Netherlands, which ordered 30 of the missiles last year, will follow.",
+            [
+                ("Spain", "United States", "Tomahawk", "approved", None, None),
+                ("Netherlands", "United States", "Tomahawk", "contracted", 30, 30),
+            ],
+        ),
+        (
+            "Jets\nAlgeria has given up on its purchase of Su-57 jets from Russia.",
+            [("Algeria", "Russia", "Su-57", "cancelled", None, None)],
+        ),
+        (
+            "Jets\nThe last four of the 14 Gripen jets Hungary leased had already arrived.\n"
+            "The final two of the 12 Rafale fighters Serbia bought from France landed on Monday.",
+            [("Serbia", "France", "Rafale", "delivered", 12, 12)],
+        ),
+        (
+            "Air defence\nNorway said it would also look at the German IRIS-T SLM, of which it "
+            "ordered a first batch last year.",
+            [("Norway", "Germany", "IRIS-T SLM", "contracted", None, None)],
+        ),
+        (
+            "Frigates\nThe council approved the upgrade of the navy's six Type 26 frigates.",
+            [],
+        ),
+        (
+            "Missiles\nPeru bought Spike missiles from Israel for its Mi-35 helicopters, and it "
+            "leases Hermes drones from Elbit.",
+            [("Peru", "Israel", "Spike", "contracted", None, None)],
+        ),
+        (
+            "Jets\nFrance is replacing the jets with new Rafales ordered from Dassault Aviation.",
+            [("France", "France", "Rafale", "contracted", None, None)],
+        ),
+        (
+            "Launchers\nThe purchase ends a debate over whether to buy more M270 launchers.",
+            [],
+        ),
+    ],
+)
+def test_batch_9_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    assert sorted(_records(ex, text), key=str) == sorted(expected, key=str)
