@@ -1,9 +1,10 @@
 """Scoring extraction against labelled articles (`NN-slug.txt` + `NN-slug.json`).
 
 A predicted record matches a gold record when buyer, seller and system match:
-countries through the caller's normaliser (aliases, codes), systems
-case-insensitively with spaces, hyphens and underscores removed, against the
-gold system or any of its `system_aliases`. Matching is one-to-one; among
+countries through the caller's normaliser (aliases, codes), systems without case,
+accents, spaces, hyphens and underscores, against the gold's value or any of its
+`buyer_aliases`, `seller_aliases` and `system_aliases` (as the field's scorer
+reads them). Matching is one-to-one; among
 records sharing a key the pairing that agrees on most fields wins. Field
 accuracy is over matched records; `qty_acc` needs both bounds right.
 """
@@ -22,7 +23,7 @@ FIELDS = ("quantity_min", "quantity_max", "status", "manufacturer", "category")
 
 
 def norm_system(value: Any) -> str:
-    return re.sub(r"[\s\-_]+", "", str(value or "")).casefold()
+    return re.sub(r"[\s\-_\u2010-\u2014\u2212]+", "", _fold(value))
 
 
 def _fold(value: Any) -> str:
@@ -86,10 +87,17 @@ def score_article(
 
     def keys(record: dict[str, Any], with_aliases: bool) -> set[tuple[str, str, str]]:
         systems = [record.get("system")]
-        if with_aliases:
+        buyers, sellers = [record.get("buyer")], [record.get("seller")]
+        if with_aliases:  # the gold's accepted spellings (as the field's scorer reads them)
             systems += record.get("system_aliases", [])
-        buyer, seller = country(record.get("buyer")), country(record.get("seller"))
-        return {(buyer, seller, norm_system(s)) for s in systems}
+            buyers += record.get("buyer_aliases", [])
+            sellers += record.get("seller_aliases", [])
+        return {
+            (country(b), country(s), norm_system(y))
+            for b in buyers
+            for s in sellers
+            for y in systems
+        }
 
     pairs: list[tuple[int, int, int]] = []
     for gi, g in enumerate(gold):

@@ -224,3 +224,31 @@ def test_import_of_a_missing_or_unknown_file_fails_clearly(
     assert result.exit_code == 1
     assert "cannot read" in result.output
     assert "Unknown columns: colour, size" in result.output
+
+
+def test_extract_eval_accepts_the_golds_seller_aliases_and_accents(tmp_path: Path) -> None:
+    # As the field's scorer does: a gold record may list other acceptable sellers
+    # (a co-developed system), and system names compare without accents.
+    (tmp_path / "01-a.txt").write_text(
+        "Deal\nSpain signed a contract for 12 Hürjet trainers from Turkish Aerospace."
+    )
+    gold = {
+        "published": None,
+        "records": [
+            {
+                "buyer": "Spain",
+                "seller": "Spain",
+                "seller_aliases": ["Turkey"],
+                "system": "Hurjet",
+                "manufacturer": None,
+                "category": "aircraft",
+                "quantity_min": 12,
+                "quantity_max": 12,
+                "status": "contracted",
+            }
+        ],
+    }
+    (tmp_path / "01-a.json").write_text(json.dumps(gold))
+    result = CliRunner().invoke(cli, ["extract-eval", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith("F1=1.000 ")
