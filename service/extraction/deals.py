@@ -96,7 +96,7 @@ _CLAUSE_BREAK = re.compile(
     # ", and is upgrading its F-16s", ", and later with the F-35": a verb or adverb after
     # ", and" starts a clause of its own.
     r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they|"
-    r"last|this|next|earlier|since)\b)"
+    r"last|this|next|earlier|since|in\s+(?:19|20)\d\d)\b)"
     # ", and the first of 32 F-16s arrived": a new subject after ", and"
     r"|,\s+and\s+(?=the\s+(?:first|last|rest|remaining|final)\b)"
     # "bought NASAMS earlier and has not joined the IRIS-T project": a negated verb
@@ -154,7 +154,16 @@ _ENUMERATED = re.compile(
 sentences after it name them."""
 _ENUMERATION_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 _ENUMERATION_REACH = 4  # sentences after the stage in which the deals are named
-_PRONOUN = re.compile(r"(?i)\b(?:of (?:them|these|those)|they|these|those)\b")
+_WHOSE_STAGE = re.compile(
+    r"(?i)s?,?\s+whose\s+(?:[\w-]+\s+){0,2}?(?:contract|order|purchase|deal|delivery|deliveries)"
+    r"\b[^.;,]{0,60}"
+)
+"""A relative clause giving a system's own stage: "the NH90s whose contract it cancelled"."""
+_PRONOUN = re.compile(
+    r"(?i)\b(?:of (?:them|these|those)|they|these|those)\b"
+    r"|\bthe (?:first|last|final|remaining|other) (?:\d[\d,]*|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|dozen)\b"
+)
 """The equipment of the deal just reported, as a pronoun."""
 _FOR_PLATFORM = re.compile(r"(?i)\b(?:for|on|to arm) (?:its|their) (?:[\w'-]+\s+){0,2}$")
 """The platform a bought weapon is for, named after the weapon."""
@@ -486,6 +495,14 @@ class Assembler:
         seen: set[str] = set()
         taken: set[int] = set()
         rejected = False
+        # "to replace the NH90s whose contract it cancelled in 2022": the relative
+        # clause is that system's stage, not the other systems' of the sentence.
+        owned = {
+            m.start: found
+            for m in f.systems()
+            if (found := _WHOSE_STAGE.match(f.body, m.end)) is not None
+        }
+        relatives = [r.span() for r in _WHOSE_STAGE.finditer(f.body)] if " whose " in f.body else []
         lead = self._leading_anaphor(f)
         if lead is not None:
             events.append(lead)
@@ -509,7 +526,9 @@ class Assembler:
                 seen.discard(mention.name)
             if len(seen) == _MAX_SYSTEMS:
                 break  # a list of designations, not a sentence about deals
-            if _NOT_OBJECT.search(f.body[max(0, mention.start - 60) : mention.start]):
+            if mention.start not in owned and _NOT_OBJECT.search(
+                f.body[max(0, mention.start - 60) : mention.start]
+            ):
                 rejected = True
                 continue
             if _FLEET_AFTER.match(f.body[mention.end : mention.end + 30]):
@@ -528,7 +547,17 @@ class Assembler:
             # The stage of a named system is what its own clause says: in "plans to build
             # ships armed with SM-6, after abandoning Aegis Ashore" nothing cancels SM-6.
             low, high = clause_of(f.body, mention.start)
-            cue = strongest([c for c in f.cues if low <= c.start < high])
+            if mention.start in owned:
+                low, high = owned[mention.start].span()
+            own = owned[mention.start].end() if mention.start in owned else None
+            spans = [span for span in relatives if span[1] != own]
+            cue = strongest(
+                [
+                    c
+                    for c in f.cues
+                    if low <= c.start < high and not any(a <= c.start < b for a, b in spans)
+                ]
+            )
             buyers: list[str | None] = [*passive_buyers(f.sentence, f.mentions)] or [None]
             for buyer in buyers:
                 event = self._event(
@@ -539,6 +568,7 @@ class Assembler:
                     quantity=quantity,
                     adjacent_company=self._adjacent_company(f, mention),
                     written=mention.text,
+                    position=mention.start,
                     status=cue.status if cue else None,
                     cue=cue,
                 )
@@ -677,25 +707,39 @@ class Assembler:
 
     reference_year: int | None = None
 
-    def past_year(self, f: Facts) -> int | None:
-        """A year before the article's own in this sentence (the article's year: its
-        publication date, else the latest year it mentions)."""
+    def past_year(
+        self, f: Facts, bounds: tuple[int, int] | None = None, near: int | None = None
+    ) -> int | None:
+        """A year before the article's own in this sentence, or in its clause `bounds`
+        (the article's year: its publication date, else the latest year it mentions):
+        the earliest, or with `near` the one nearest that position ("ordered six
+        MH-60Rs in 2023 to replace the NH90s it cancelled in 2022": 2023)."""
         text = f.body
         for m in f.systems():  # "PzH 2000" is no year
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
-        years = [int(y) for y in _YEAR.findall(text)]
-        if self.reference_year is None or not years:
+        low, high = bounds if bounds is not None else (0, len(text))
+        found = [
+            (match.start(), int(match.group()))
+            for match in _YEAR.finditer(text, low, high)
+            if self.reference_year is not None and int(match.group()) < self.reference_year
+        ]
+        if not found:
             return None
-        earlier = [y for y in years if y < self.reference_year]
-        return min(earlier) if earlier else None
+        if near is not None:
+            return min(found, key=lambda item: abs(item[0] - near))[1]
+        return min(year for _, year in found)
 
-    def is_old_purchase(self, f: Facts) -> bool:
-        """A purchase made years ago that is now in service: delivered."""
+    def is_old_purchase(self, f: Facts, position: int | None = None) -> bool:
+        """A purchase made years ago that is now in service: delivered. With the
+        system's `position`, only its clause counts ("signed for 25 more Eurofighters,
+        after 20 ordered in 2022": the 2022 order is not this one)."""
+        bounds = clause_of(f.body, position) if position is not None else (0, len(f.body))
+        text = f.body[bounds[0] : bounds[1]]
         if _ON_ORDER.search(f.body):
             return False  # "an order book that includes 32 F-35As bought in 2020"
-        if _DECADE.search(f.body) or _IN_SERVICE.search(f.body):
+        if _DECADE.search(text) or _IN_SERVICE.search(text):
             return True
-        year = self.past_year(f)
+        year = self.past_year(f, bounds, position)
         return (
             year is not None and self.reference_year is not None and year <= self.reference_year - 3
         )
@@ -857,7 +901,7 @@ class Assembler:
             if (
                 event.status == "contracted"
                 and not any(c.status == "delivering" for c in f.cues)
-                and self.is_old_purchase(f)
+                and self.is_old_purchase(f, event.position)
             ):
                 event.status = "delivered"  # bought years ago and in service
             if not self._buyer_or_fallback(event, f):

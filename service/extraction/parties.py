@@ -29,7 +29,8 @@ _SUPPLY_WITH = re.compile(
 )
 _BUYS_AFTER = re.compile(
     r"(?i)^(?:['’]s?)?(?:\s+(?!to\b|from\b|and\b|or\b)[\w-]+){0,5}?\s+(?:buy|buys|bought|buying|"
-    r"purchase|purchases|purchased|purchasing|acquire|acquires|acquired|acquiring|order|orders|"
+    r"purchase|purchases|purchased|purchasing|acquire|acquires|acquired|acquiring|"
+    r"(?<!on )order|(?<!on )orders|"
     r"ordered|receive|receives|received|receiving|procure|procures|procured|procuring|"
     r"obtain|obtains|obtained|chose|chosen|selected|"
     r"picked|picks|chooses|selects|signs for|took delivery|takes delivery|"
@@ -42,7 +43,8 @@ _WHOSE_PURCHASE = re.compile(
 """\"Latvia, whose defence ministry placed its own order\", \"Japan, which ordered 400\": the
 country named buys."""
 _FROM = re.compile(
-    r"(?i)(?<!help )(?<!support )(?<!assistance )(?<!funding )"
+    r"(?i)(?<!help )(?<!support )(?<!assistance )(?<!funding )(?<!flying )(?<!operating )"
+    r"(?<!based )(?<!flown )"
     r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$"
 )
 _WITH = re.compile(
@@ -55,7 +57,7 @@ _SPEAKER_NOUN = re.compile(
 )
 _ORIGIN_NOUN = re.compile(
     r"(?i)^(?:[’']s)?\s+(?:[\w-]+\s+)?(?:guns?|jets?|tanks?|missiles?|fighters?|aircraft|systems?|"
-    r"weapons?|helicopters?|howitzers?|warplanes?|drones?|submarines?|frigates?|equipment|"
+    r"weapons?|helicopters?|howitzers?|warplanes?|drones?|submarines?|frigates?|equipment|arms|"
     r"design|technology|rockets?)\b"
 )
 _SELLS_AFTER = re.compile(

@@ -27,7 +27,17 @@ def _by_stage(events: list[Event]) -> list[Event]:
 
 def _status(deal: Deal) -> tuple[str, Event]:
     ranked = _by_stage([e for e in (*deal.events, *deal.propagated) if e.status])
+    guessed = [e for e in ranked if e.status == "delivered" and _guessed_delivered(e)]
+    if guessed and any(e.status == "delivering" for e in ranked):
+        # "ordered in 2022" guessed delivered, but the article reports deliveries under
+        # way: the reported stage wins.
+        ranked = [e for e in ranked if e not in guessed]
     return ranked[0].status or "announced", ranked[0]
+
+
+def _guessed_delivered(event: Event) -> bool:
+    """Delivered only by the old-purchase rule (its cue said bought or ordered)."""
+    return event.cue is not None and event.cue.status == "contracted"
 
 
 def _quantity(deal: Deal) -> Event | None:

@@ -87,6 +87,8 @@ class Event:
     companies: list[Mention] = field(default_factory=list)
     adjacent_company: str | None = None
     written: str | None = None
+    position: int | None = None
+    """Where the sentence names the system."""
     """The system's name as the sentence writes it ("AH-64E Apache Guardians")."""
     quantity: Quantity | None = None
     money: Money | None = None

@@ -690,3 +690,63 @@ def test_at_least_five_of_the_warships_is_a_count() -> None:
 )
 def test_batch_9_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     assert sorted(_records(ex, text), key=str) == sorted(expected, key=str)
+
+
+# --- rules learnt from blind batch 10 (sentences of our own) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Helicopters\nChile has shelved its plan to buy eight AW149 helicopters from Leonardo.",
+            [("Chile", "Italy", "AW149", "cancelled", 8, 8)],
+        ),
+        (
+            "Tanks\nPeru ordered 20 K2 tanks from South Korea.\nOther US arms on order include "
+            "12 F-16 Block 70 fighters.",
+            [
+                ("Peru", "South Korea", "K2", "contracted", 20, 20),
+                ("Peru", "United States", "F-16", "contracted", 12, 12),
+            ],
+        ),
+        (
+            "Jets\nChile has bought four C-390 transports from Brazil, all of which have been "
+            "delivered, and in 2024 it ordered six AW149 helicopters to replace the Super Pumas "
+            "whose contract it cancelled in 2021.",
+            [
+                ("Chile", "Brazil", "C-390", "delivered", 4, 4),
+                ("Chile", "Italy", "AW149", "contracted", 6, 6),
+            ],
+        ),
+        (
+            "Air defence\nEgypt bought 10 HQ-9 systems from China in 2020, deliveries of which "
+            "were completed that year.",
+            [("Egypt", "China", "HQ-9", "delivered", 10, 10)],
+        ),
+        (
+            "Jets\nSpain signed a contract for 25 more Eurofighter jets in December, after 20 "
+            "ordered in 2022.",
+            [("Spain", "Germany", "Eurofighter", "contracted", 25, 25)],
+        ),
+        (
+            "Jets\nPeru signed a contract for 24 FA-50 jets in 2021.\nThe first eight were "
+            "handed over last year.",
+            [("Peru", "South Korea", "FA-50", "delivering", 24, 24)],
+        ),
+    ],
+)
+def test_batch_10_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    published = date(2025, 6, 1)
+    got = [
+        (
+            c.fields["buyer"],
+            c.fields["seller"],
+            c.fields["system"],
+            c.fields["status"],
+            c.fields["quantity_min"],
+            c.fields["quantity_max"],
+        )
+        for c in ex.extract(text, published)
+    ]
+    assert sorted(got, key=str) == sorted(expected, key=str)
