@@ -202,7 +202,7 @@ def test_negated_or_future_cues_are_dropped(ex: Extractor, sentence: str) -> Non
 # --- whole articles -------------------------------------------------------------------
 
 
-def _records(ex: Extractor, text: str) -> list[tuple[object, ...]]:
+def _records(ex: Extractor, text: str, published: date | None = None) -> list[tuple[object, ...]]:
     return [
         (
             c.fields["buyer"],
@@ -212,7 +212,7 @@ def _records(ex: Extractor, text: str) -> list[tuple[object, ...]]:
             c.fields["quantity_min"],
             c.fields["quantity_max"],
         )
-        for c in ex.extract(text)
+        for c in ex.extract(text, published)
     ]
 
 
@@ -737,16 +737,5 @@ def test_batch_9_phrasings(ex: Extractor, text: str, expected: list[tuple[object
     ],
 )
 def test_batch_10_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
-    published = date(2025, 6, 1)
-    got = [
-        (
-            c.fields["buyer"],
-            c.fields["seller"],
-            c.fields["system"],
-            c.fields["status"],
-            c.fields["quantity_min"],
-            c.fields["quantity_max"],
-        )
-        for c in ex.extract(text, published)
-    ]
+    got = _records(ex, text, date(2025, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
