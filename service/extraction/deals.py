@@ -72,7 +72,7 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
-    r"will (?:arrive|be delivered|cost)|(?:is|are) due)\b"
+    r"will (?:arrive|be delivered|cost)|(?:is|are) due|held up)\b"
 )
 """A purchase not delivered yet, however old: "ordered in 2022, with deliveries
 planned between 2027 and 2028"."""
@@ -937,9 +937,17 @@ class Assembler:
                 same = [d for d in related if _top_status(d) == event.status]
                 (same or related)[0].events.append(event)
             elif event.status:
+                if self._only_talked_about(event.system):
+                    continue  # "... signs its own Gripen deal" over "holding talks on Gripens"
                 if not self._buyer_or_fallback(event, f):
                     continue
                 self._new_deal(event.buyer, event.system).events.append(event)
+
+    def _only_talked_about(self, system: str) -> bool:
+        """The body names the system only in talks, offers or competitions."""
+        sentences = [self.facts_by_index[i] for i, m in self.system_mentions if m.name == system]
+        body = [f for f in sentences if not f.sentence.headline]
+        return bool(body) and all(self.g.any_undecided.search(lowered(f.body)) for f in body)
 
     def _split(self, deal: Deal) -> list[Deal]:
         """Separate records hiding in one deal (labelling rule 7).

@@ -333,18 +333,22 @@ def find_totals(text: str) -> list[Quantity]:
 
 _OF_THEM = compile_lower(
     rf"(?i)(?<![\w/.-])(?P<phrase>(?:the )?(?:first |initial |remaining )?(?P<n>{_NUM}) of "
-    r"(?:them|these|those|the total)\b)"
+    r"(?:them|these|those|the total)\b"
+    # "the first of three batteries ordered ... was delivered": three in all
+    rf"|the (?:first|last) of (?P<total>{_NUM})\b)"
 )
 
 
 def quantity_of_them(text: str, start: int = 0, end: int | None = None) -> Quantity | None:
     """A count of a system named earlier in the sentence: "a contract for the first 212
-    of them" (the executive share of a framework's total)."""
+    of them" (the executive share of a framework's total), "the first of three
+    batteries ... was delivered" (three in all)."""
     match = _OF_THEM.search(lowered(text), start, len(text) if end is None else end)
     if match is None:
         return None
-    n = parse_number(match.group("n"))
-    if n is None or re.fullmatch(r"(?:19|20)\d\d", match.group("n")):
+    raw = match.group("n") or match.group("total")
+    n = parse_number(raw)
+    if n is None or re.fullmatch(r"(?:19|20)\d\d", raw):
         return None
     return Quantity(
         n,

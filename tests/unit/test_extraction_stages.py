@@ -739,3 +739,30 @@ def test_batch_9_phrasings(ex: Extractor, text: str, expected: list[tuple[object
 def test_batch_10_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2025, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+# --- rules learnt from blind batch 11 (sentences of our own) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Peru signs its own Gripen deal\nPeru is holding talks with Sweden on Gripen jets.",
+            [],
+        ),
+        (
+            "Missiles\nVietnam plans to buy more BrahMos missiles, a year after the first of "
+            "four batteries ordered from India was delivered.",
+            [("Vietnam", "India", "BrahMos", "delivering", 4, 4)],
+        ),
+        (
+            "Jets\nIndia signed a contract for 83 Tejas Mk1A jets in 2021, deliveries of which "
+            "have been held up by late engines.",
+            [("India", "India", "Tejas Mk1A", "contracted", 83, 83)],
+        ),
+    ],
+)
+def test_batch_11_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2025, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
