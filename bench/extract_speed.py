@@ -140,7 +140,9 @@ def main() -> None:
         rates.append(done / (time.perf_counter() - start))
     print(
         f"articles of {size:.0f} bytes: {statistics.median(rates):.0f} articles/s on one core, "
-        f"median of 5 runs ({', '.join(f'{r:.0f}' for r in rates)})"
+        f"median of 5 runs ({', '.join(f'{r:.0f}' for r in rates)}); "
+        f"{statistics.median(rates) * size / 1024:.0f} KB/s, as many as "
+        f"{statistics.median(rates) * size / 2048:.0f} articles of 2 KB"
     )
 
     text = prose()

@@ -495,6 +495,7 @@ class Assembler:
         seen: set[str] = set()
         taken: set[int] = set()
         rejected = False
+        passive: list[str | None] | None = None  # "bought by X, Y and Z": once a sentence
         # "to replace the NH90s whose contract it cancelled in 2022": the relative
         # clause is that system's stage, not the other systems' of the sentence.
         owned = {
@@ -558,7 +559,9 @@ class Assembler:
                     if low <= c.start < high and not any(a <= c.start < b for a, b in spans)
                 ]
             )
-            buyers: list[str | None] = [*passive_buyers(f.sentence, f.mentions)] or [None]
+            if passive is None:
+                passive = [*passive_buyers(f.sentence, f.mentions)] or [None]
+            buyers: list[str | None] = passive
             for buyer in buyers:
                 event = self._event(
                     f,
