@@ -141,6 +141,12 @@ _LEADING_ANAPHOR = re.compile(
     r"letter|memorandum|declaration|package)\b"
 )
 """A sentence opening on the deal just reported: "That contract ... covers 180 tanks"."""
+_BROUGHT_TO = re.compile(r"(?i)(?:bringing|taking|raising)\b")
+_REQUEST = re.compile(r"(?i)\b(?:asked|requested|request(?:s|ing)?) to (?:buy|purchase|acquire)\b")
+"""A buyer's request that a US foreign military sale notification describes."""
+_DOC_NOUN = re.compile(
+    r"(?i)\b(?:package|letter|agreement|deal|contract|memorandum|document|sale|declaration)\b"
+)
 _COVERS = re.compile(
     r"(?i)\b(?:covers|covered|includes|included|comprises|comprised|foresees|provides for|"
     r"extends to|(?:is|was) for)\b"
@@ -386,10 +392,12 @@ class Assembler:
         return self._buyers[key]
 
     def _quantity_for(self, f: Facts, mention: Mention, taken: set[int]) -> Quantity | None:
-        if f.status in {"delivering", "delivered"}:
-            totals = find_totals(f.body)
-            if totals:
-                return totals[0]  # "eight of the 36": the deal is 36
+        totals = find_totals(f.body) if f.quantities or f.status else []
+        brought = [q for q in totals if _BROUGHT_TO.match(q.text)]
+        if brought:
+            return brought[0]  # "increased its order by 100, bringing the total to 623"
+        if f.status in {"delivering", "delivered"} and totals:
+            return totals[0]  # "eight of the 36": the deal is 36
         system = self.g.systems[mention.name]
         before = quantity_before(f.body, mention.start)
         if before is not None and any(m.start <= before.start < m.end for m in f.money):
@@ -583,7 +591,12 @@ class Assembler:
                     # "The document also covers the SAMP/T system": another system of
                     # the deal just reported, at its stage.
                     previous = self.touched[-1]
-                    stage = _by_rank([*previous.events, *previous.propagated])
+                    # the stage the document itself was reported at ("a spending package"
+                    # announced), not a later delivery of the deal's first system
+                    documented = [
+                        e for e in previous.events if e.status and _DOC_NOUN.search(e.sentence.text)
+                    ]
+                    stage = _by_rank(documented or [*previous.events, *previous.propagated])
                     if stage is not None:
                         event.status, event.cue = stage.status, stage.cue
                         event.buyer, event.buyer_rule = previous.buyer, "buyer:deal"
@@ -901,6 +914,14 @@ class Assembler:
                 event.quantity = self._counted(deal.system, f, event.quantity)
                 self._attach(deal, event)
                 continue
+            if (
+                self.fms
+                and event.status == "announced"
+                and event.cue is not None
+                and _REQUEST.search(f.body)
+            ):
+                # "Qatar had asked to buy 215 AMRAAMs": the request the approval answers
+                event.status = "approved"
             if (
                 event.status == "contracted"
                 and not any(c.status == "delivering" for c in f.cues)

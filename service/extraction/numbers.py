@@ -121,7 +121,9 @@ _VAGUE = compile_lower(
 _TOTAL = re.compile(
     r"(?i)(?:\b(?:batch|tranche|shipment|instalment|installment|part|portion)s? of "
     r"(?:the |an order (?:for|of) )?"
-    rf"(?P<a>{_NUM})\b|(?<![\w/.-]){_NUM} of (?:the |its |their )?(?P<b>{_NUM})\b(?! of))"
+    rf"(?P<a>{_NUM})\b|(?<![\w/.-]){_NUM} of (?:the |its |their )?(?P<b>{_NUM})\b(?! of)"
+    # "increased its order by 100, bringing the total to 623"
+    rf"|\b(?:bringing|taking|raising) (?:the|its|their) (?:total|order|fleet) to (?P<c>{_NUM})\b)"
 )
 _PARTIAL_BEFORE = re.compile(
     r"(?i)\b(?:first|second|third|another|latest|next|further|final|last|initial)\s+"
@@ -321,7 +323,7 @@ def find_totals(text: str) -> list[Quantity]:
     """Totals of a deal stated beside a part of it: "eight of the 36", "first batch of 108"."""
     found = []
     for match in _TOTAL.finditer(text):
-        raw = match.group("a") or match.group("b")
+        raw = match.group("a") or match.group("b") or match.group("c")
         n = parse_number(raw) if raw else None
         if n is None or re.fullmatch(r"(?:19|20)\d\d", raw or ""):
             continue

@@ -33,7 +33,7 @@ _BUYS_AFTER = re.compile(
     r"(?<!on )order|(?<!on )orders|"
     r"ordered|receive|receives|received|receiving|procure|procures|procured|procuring|"
     r"obtain|obtains|obtained|chose|chosen|selected|"
-    r"picked|picks|chooses|selects|signs for|took delivery|takes delivery|"
+    r"picked|picks|chooses|selects|signs for|signed for|took delivery|takes delivery|"
     r"(?:has|have|had)\s+(?:[\w-]+\s+){0,5}on order)\b"
 )
 _WHOSE_PURCHASE = re.compile(

@@ -766,3 +766,42 @@ def test_batch_10_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_11_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2025, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+# --- rules learnt from blind batch 12 (sentences of our own) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Missiles\nThe State Department approved a possible sale to Kuwait of NASAMS.\n"
+            "Kuwait had asked to buy 100 AIM-120C-8 missiles, among other items.",
+            [
+                ("Kuwait", "United States", "NASAMS", "approved", None, None),
+                ("Kuwait", "United States", "AIM-120C-8", "approved", 100, 100),
+            ],
+        ),
+        (
+            "Vehicles\nAustralia has increased its order for Boxer vehicles by 50, bringing the "
+            "total to 261.",
+            [("Australia", "Germany", "Boxer", "contracted", 261, 261)],
+        ),
+        (
+            "Jets\nIndonesia will buy 12 Rafale jets from France as part of a spending package.\n"
+            "The package also includes 20 Caesar howitzers.",
+            [
+                ("Indonesia", "France", "Rafale", "announced", 12, 12),
+                ("Indonesia", "France", "CAESAR", "announced", 20, 20),
+            ],
+        ),
+        (
+            "Guns\nThe Swiss army signed for 12 Archer guns from Sweden.\nThe first Archers "
+            "built for it were delivered in May.",
+            [("Switzerland", "Sweden", "Archer", "delivering", 12, 12)],
+        ),
+    ],
+)
+def test_batch_12_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2025, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
