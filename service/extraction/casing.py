@@ -8,6 +8,8 @@ matches are cut from the original text by their span.
 from __future__ import annotations
 
 import re
+import unicodedata
+from typing import Any
 
 
 def lowered(text: str) -> str:
@@ -36,3 +38,14 @@ def lower_pattern(pattern: str) -> str:
 def compile_lower(pattern: str) -> re.Pattern[str]:
     """`pattern` (case-insensitive by intent) compiled for `lowered` text."""
     return re.compile(lower_pattern(pattern))
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold_name(value: Any) -> str:
+    """A name without case, accents, spaces or punctuation, for comparing spellings:
+    "Scorpène" = "scorpene", "SAMP/T NG" = "samptng"."""
+    decomposed = unicodedata.normalize("NFKD", str(value))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _NOT_ALNUM.sub("", plain)

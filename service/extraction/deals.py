@@ -17,6 +17,7 @@ import dataclasses
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .casing import compile_lower, lowered
 from .cues import distractor, find_cues, strongest, trained_on
@@ -253,6 +254,11 @@ class Facts:
     def body(self) -> str:
         return self.sentence.text
 
+    @cached_property
+    def totals(self) -> list[Quantity]:
+        """Totals stated beside a part ("eight of the 36"), read once per sentence."""
+        return find_totals(self.body)
+
     def systems(self) -> list[Mention]:
         return [m for m in self.mentions if m.kind == "system"]
 
@@ -392,7 +398,7 @@ class Assembler:
         return self._buyers[key]
 
     def _quantity_for(self, f: Facts, mention: Mention, taken: set[int]) -> Quantity | None:
-        totals = find_totals(f.body) if f.quantities or f.status else []
+        totals = f.totals if f.quantities or f.status else []
         brought = [q for q in totals if _BROUGHT_TO.match(q.text)]
         if brought:
             return brought[0]  # "increased its order by 100, bringing the total to 623"
@@ -616,7 +622,7 @@ class Assembler:
             return [self._event(f, None, False, enumerates=count or _MAX_SYSTEMS)]
         anaphor = _ANAPHOR_UNIT.search(f.body)
         deal_word = _ANAPHOR_DEAL.search(f.body)
-        totals = find_totals(f.body)
+        totals = f.totals
         quantity = (
             totals[0]
             if totals
@@ -1060,8 +1066,8 @@ def _by_rank(events: list[Event]) -> Event | None:
 
 
 def _top_status(deal: Deal) -> str | None:
-    statuses = [e.status for e in (*deal.events, *deal.propagated) if e.status]
-    return max(statuses, key=status_rank) if statuses else None
+    top = _by_rank([*deal.events, *deal.propagated])
+    return top.status if top else None
 
 
 def assemble(

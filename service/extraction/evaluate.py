@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .casing import fold_name
+
 FIELDS = ("quantity_min", "quantity_max", "status", "manufacturer", "category")
 
 
 def norm_system(value: Any) -> str:
-    return re.sub(r"[\s\-_\u2010-\u2014\u2212]+", "", _fold(value))
+    return fold_name(value or "")
 
 
 def _fold(value: Any) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from typing import Any
 
+from .casing import fold_name
 from .deals import Assembler, Deal
 from .gazetteer import Gazetteer
 from .numbers import is_partial
@@ -100,14 +100,6 @@ def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str |
     return None, "manufacturer:not-named"
 
 
-def _fold(name: str) -> str:
-    """A name without case, accents, spaces or hyphens ("Scorpène" = "scorpene")."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(
-        ch for ch in decomposed.casefold() if not unicodedata.combining(ch) and ch not in " -"
-    )
-
-
 def _spelling(g: Gazetteer, written: str) -> str:
     """A written mention as its gazetteer spelling: "F-16s" -> "F-16"."""
     if g.lookup(written) is None and written.endswith("s") and g.lookup(written[:-1]):
@@ -129,7 +121,7 @@ def _system_name(deal: Deal, g: Gazetteer) -> tuple[str, str]:
         for e in _by_stage(deal.events)
         if e.written and (hit := g.lookup(_spelling(g, e.written))) and hit[1] == name
     ]
-    if not written or any(_fold(w) == _fold(name) for w in written):
+    if not written or any(fold_name(w) == fold_name(name) for w in written):
         return name, f"gazetteer:systems/{name}"
     text = written[0]
     prefixes = [
