@@ -124,6 +124,11 @@ class Database:
         )
         return Session(bind=engine, expire_on_commit=False)
 
+    @property
+    def bound_to_test(self) -> bool:
+        """Whether every session runs inside a test's connection (see bind_to)."""
+        return self._bound
+
     def bind_to(self, connection: Connection) -> None:
         """Run every session inside `connection`'s transaction (tests roll it back)."""
         self._bound = True
@@ -169,6 +174,8 @@ def request_session() -> Session:
         reads = flask.request.method in READ_METHODS
         session = db.read_sessionmaker() if reads else db.sessionmaker()
         flask.g.db_session = session
+        # An autocommit session has nothing to commit: closing it is all it needs.
+        flask.g.db_autocommit = reads and not db.bound_to_test
     return session
 
 
@@ -271,7 +278,9 @@ def _commit(response: flask.Response) -> None:
     if session is None:
         return
     try:
-        if response.status_code < 400 and not flask.g.pop("db_rollback_only", False):
+        if flask.g.pop("db_autocommit", False):
+            pass  # each statement committed itself; close() below returns the connection
+        elif response.status_code < 400 and not flask.g.pop("db_rollback_only", False):
             session.commit()
         else:
             session.rollback()

@@ -34,6 +34,7 @@ from sqlalchemy import (
     func,
     literal_column,
     text,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -242,6 +243,16 @@ for _name, _columns in {
         Procurement.announced_on.desc().nulls_last(),
         Procurement.id.desc(),
     )
+
+
+ROW_COLUMNS: tuple[Any, ...] = tuple(
+    # Enums read as the plain strings PostgreSQL sends (their values): the hot reads
+    # write them out as they are, without a round trip through the Enum class.
+    type_coerce(c, String()).label(c.name) if isinstance(c.type, Enum) else c
+    for c in Procurement.__table__.columns
+)
+"""Every column of a record, in table order, for the hot Core reads (a record by id,
+list pages, exports): schemas.table_row_dumper reads rows of these by position."""
 
 
 def search_document() -> Any:

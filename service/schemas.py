@@ -1200,13 +1200,14 @@ def _utc_text(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _converter(name: str) -> Callable[[Any], Any] | None:
-    """How a column's database value becomes its JSON value (None: as it is)."""
+def _converter(name: str, enums_as_text: bool = False) -> Callable[[Any], Any] | None:
+    """How a column's database value becomes its JSON value (None: as it is).
+    `enums_as_text`: the row holds enum values as strings (models.ROW_COLUMNS)."""
     kind = type(Procurement.__table__.columns[name].type)
     if kind is sa.Uuid:
         return str
     if kind is sa.Enum:
-        return lambda v: v.value
+        return None if enums_as_text else (lambda v: v.value)
     if kind is sa.Numeric:
         return lambda v: format(v, "f")
     if kind is sa.DateTime:
@@ -1238,16 +1239,16 @@ def record_dumper(only: list[str] | None = None) -> Callable[[Any], dict[str, An
 
 
 TABLE_ROW = tuple(c.name for c in Procurement.__table__.columns)
-"""The column order of `select(*Procurement.__table__.columns)`."""
+"""The column order of `select(*models.ROW_COLUMNS)`."""
 
 
 def table_row_dumper(only: list[str] | None = None) -> Callable[[Any], dict[str, Any]]:
-    """record_dumper for rows that hold every column in TABLE_ROW order (a page, a
-    record by id): values are taken by position, several times faster per row than
-    by name. A test holds its output equal to record_dumper's."""
+    """record_dumper for rows of models.ROW_COLUMNS (a page, a record by id, an
+    export): values are taken by position, several times faster per row than by
+    name. A test holds its output equal to record_dumper's."""
     position = {name: index for index, name in enumerate(TABLE_ROW)}
     names = only or list(ProcurementSchema._declared_fields)
-    plan = [(name, position[name], _converter(name)) for name in names]
+    plan = [(name, position[name], _converter(name, enums_as_text=True)) for name in names]
 
     def dump(row: Any) -> dict[str, Any]:
         out = {}

@@ -82,9 +82,17 @@ def init_app(app: flask.Flask, cors_origins: tuple[str, ...]) -> None:
             )
         return None
 
+    common = list(COMMON.items())
+    names = {name.lower() for name in COMMON} | {"content-security-policy"}
+
     @app.after_request
     def _headers(response: flask.Response) -> flask.Response:
-        for name, value in COMMON.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", _policy(flask.request.path))
+        headers = response.headers
+        if any(name.lower() in names for name, _ in headers.items()):
+            for name, value in common:  # a view set one of them: keep its value
+                headers.setdefault(name, value)
+            headers.setdefault("Content-Security-Policy", _policy(flask.request.path))
+        else:  # the usual case: one pass instead of a search per header
+            headers.extend(common)
+            headers.add("Content-Security-Policy", _policy(flask.request.path))
         return response

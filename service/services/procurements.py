@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..exceptions import NotFound, PreconditionFailed, PreconditionRequired
 from ..fieldnames import IMPORT_ONLY_FIELDS, WRITABLE_FIELDS
 from ..ids import uuid7
-from ..models import PartyKind, Procurement
+from ..models import ROW_COLUMNS, PartyKind, Procurement
 from ..parties import parties
 
 _DEFAULTS: dict[str, Any] = {
@@ -97,7 +97,7 @@ def create(session: Session, data: Mapping[str, Any]) -> Procurement:
 
 
 _TABLE = Procurement.__table__
-_BY_ID = select(*_TABLE.columns).where(_TABLE.c.id == bindparam("record_id"))
+_BY_ID = select(*ROW_COLUMNS).where(_TABLE.c.id == bindparam("record_id"))
 """Built once: only the parameter changes between requests."""
 
 

@@ -48,7 +48,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ..exceptions import InvalidQuery
-from ..models import Category, Condition, PartyKind, Procurement, Status, search_document
+from ..models import (
+    ROW_COLUMNS,
+    Category,
+    Condition,
+    PartyKind,
+    Procurement,
+    Status,
+    search_document,
+)
 from ..parties import parties
 
 
@@ -376,10 +384,8 @@ def _page(
     first does, however deep the walk (an OR of both would scan from the start).
     """
 
-    columns = Procurement.__table__.columns
-
     def fetch(*extra: ColumnElement[bool], order: list[Any], n: int) -> list[Any]:
-        statement = select(*columns).where(*where, *extra).order_by(*order).limit(n)
+        statement = select(*ROW_COLUMNS).where(*where, *extra).order_by(*order).limit(n)
         # Core rows straight from the connection: the ORM's result layer costs more
         # than the query on a hot page (a plain select of columns has nothing to map).
         return list(session.connection().execute(statement).all())
@@ -427,9 +433,8 @@ def stream_rows(session: Session, query: RecordQuery, batch: int = 2000) -> Iter
     """Every matching record in the query's sort order as a plain row (attribute access
     by field name, no ORM object), fetched in batches from a server-side cursor:
     memory stays flat whatever the size of the result."""
-    table = Procurement.__table__
     statement = (
-        select(*table.columns)
+        select(*ROW_COLUMNS)
         .where(*conditions(query))
         .order_by(*_order_by(query.sort))
         .execution_options(yield_per=batch)
