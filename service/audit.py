@@ -69,5 +69,8 @@ def _needed() -> bool:
 
 @event.listens_for(Session, "after_begin")
 def _on_begin(session: Session, _transaction: Any, connection: Any) -> None:
-    if _needed():
+    # An autocommit connection (the short read that checks an API key) writes nothing,
+    # and a transaction-local setting would not outlive its statement anyway.
+    autocommit = connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    if not autocommit and _needed():
         connection.execute(_SET, _parameters())

@@ -99,11 +99,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         if response.status_code < 400 and response.is_json:
             kept = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
             idempotency.record(
-                session,
-                route,
-                key,
-                digest,
-                idempotency.Stored(response.status_code, response.get_json(), kept),
+                session, route, key, digest, response.status_code, response.get_data(True), kept
             )
         return response
 

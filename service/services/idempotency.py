@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Text, cast, delete, func, literal, select, text
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.orm import Session
 
 from ..exceptions import KeyInFlight, KeyReused
@@ -72,14 +72,23 @@ def claim(session: Session, route: str, key: str, digest: str) -> Stored | None:
     return Stored(found.status, found.body, dict(found.headers))
 
 
-def record(session: Session, route: str, key: str, digest: str, stored: Stored) -> None:
+def record(
+    session: Session,
+    route: str,
+    key: str,
+    digest: str,
+    status: int,
+    body_json: str,
+    headers: dict[str, str],
+) -> None:
     """Keep the first response (replacing an expired entry of the same key): one
-    statement."""
+    statement. The body goes in as the JSON text the client received (PostgreSQL
+    parses it), not read back into objects and written out again."""
     values = {
         "request_hash": digest,
-        "status": stored.status,
-        "body": stored.body,
-        "headers": stored.headers,
+        "status": status,
+        "body": cast(literal(body_json, Text()), JSONB),
+        "headers": headers,
     }
     session.execute(
         insert(IdempotencyKey)

@@ -19,8 +19,9 @@ import uuid
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..exceptions import Conflict, NotFound
@@ -141,12 +142,28 @@ def find_active(session: Session, name_or_id: str) -> ApiKey:
     return key
 
 
-def authenticate(session: Session, secret: str) -> ApiKey | None:
+@dataclass(frozen=True)
+class Credential:
+    """What a request needs to know of the key it sent."""
+
+    id: uuid.UUID
+    name: str
+    scopes: list[str]
+    revoked_at: datetime | None
+
+
+_BY_DIGEST = select(ApiKey.id, ApiKey.name, ApiKey.scopes, ApiKey.revoked_at, ApiKey.digest).where(
+    ApiKey.digest == bindparam("digest")
+)
+"""Built once; a plain row, no ORM object (it runs before every keyed request)."""
+
+
+def authenticate(session: Session, secret: str) -> Credential | None:
     """The key whose secret this is, active or revoked; None if there is none."""
     if not well_formed(secret):
         return None
     wanted = digest(secret)
-    key = session.scalars(select(ApiKey).where(ApiKey.digest == wanted)).one_or_none()
-    if key is None or not hmac.compare_digest(key.digest, wanted):
+    row = session.connection().execute(_BY_DIGEST, {"digest": wanted}).first()
+    if row is None or not hmac.compare_digest(row.digest, wanted):
         return None
-    return key
+    return Credential(row.id, row.name, list(row.scopes), row.revoked_at)
