@@ -66,6 +66,12 @@ _NOT_OBJECT = re.compile(
     r"|\b(?<!letter of )(?:offer|offers|offered|bid|bids|proposal|rival|rivals|competitor|"
     r"competitors|"
     r"rejecting|rejected|declining|declined|turning down|turned down)\b(?:\s+[\w'-]+){0,5}\s+$"
+    # "chosen over the Finnish Patria vehicle and the Spanish-Austrian ASCOD": every rival
+    # of the list; "compared the Rafale M with Boeing's F/A-18": the one it was compared with
+    r"|(?:\b(?<!took )(?<!taken )(?<!takes )(?<!taking )over|\bahead of|\binstead of)\s+"
+    r"(?:the|a|an)\s+(?!(?:next|coming|past|last|first)\b)"
+    r"(?:[\w'-]+\s+){0,4}(?:and|or)\s+" + _DETERMINER + r"(?:[\w'-]+\s+){0,2}$"
+    r"|\bcompar(?:ed|ing|es)\b[^.;]{0,60}\b(?:with|against)\s+(?:[\w'-]+\s+){0,2}$"
 )
 _FLEET_AFTER = re.compile(r"(?i)^\w*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
@@ -73,7 +79,8 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
-    r"will (?:arrive|be delivered|cost)|(?:is|are) due|held up)\b"
+    r"will (?:arrive|be delivered|cost)|(?:is|are) due|held up|slipped|slipping|behind schedule|"
+    r"running late|postponed|pushed back)\b"
 )
 """A purchase not delivered yet, however old: "ordered in 2022, with deliveries
 planned between 2027 and 2028"."""
@@ -103,6 +110,9 @@ _CLAUSE_BREAK = re.compile(
     # "bought NASAMS earlier and has not joined the IRIS-T project": a negated verb
     # after "and" is a clause of its own, comma or not.
     r"|\s+and\s+(?=(?:is|are|was|were|has|have|had|does|do|did)\s+(?:not|never)\b)"
+    # "is buying more Patriot systems and has already handed IRIS-T launchers to Ukraine":
+    # a second verb with its own auxiliary is a clause of its own.
+    r"|\s+and\s+(?=(?:has|have|had)\s+(?:already\s+|also\s+|since\s+)?[a-z]+ed\b)"
 )
 _CONTRACTOR = re.compile(
     r"(?i)\b(?:principal|prime|main|lead) contractor "
@@ -138,8 +148,8 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 
 _LEADING_ANAPHOR = re.compile(
-    r"(?i)^(?:that|this|the) (?:[\w-]+ )?(?:contract|deal|order|agreement|purchase|document|"
-    r"letter|memorandum|declaration|package)\b"
+    r"(?i)^(?:that|this|the) (?:[\w-]+ )?(?P<noun>contract|deal|order|agreement|purchase|"
+    r"document|letter|memorandum|declaration|package)\b"
 )
 """A sentence opening on the deal just reported: "That contract ... covers 180 tanks"."""
 _BROUGHT_TO = re.compile(r"(?i)(?:bringing|taking|raising)\b")
@@ -179,6 +189,9 @@ _STRONG_BUYER = frozenset(
 )
 _VARIANT_GAP = re.compile(r"(?i)\s*(?:[\w-]+\s+){0,2}?(?:and|plus|as well as)\s+")
 """Between the counts of two variants: "200 Tomahawk Block V missiles and 20 ..."."""
+_SHARED_SUBJECT = re.compile(r"(?i)(?:has|have|had)\s+(?:already\s+|also\s+|since\s+)?[a-z]+ed\b")
+"""A clause that goes on with the first one's subject: "ordered 36 of the aircraft in
+2014 and has received about a dozen so far"."""
 _ITS_DEAL = re.compile(
     r"(?i)\b(?:its|their|the|this|that) (?:order|deal|contract|purchase|plan|acquisition|sale)\b"
 )
@@ -276,7 +289,8 @@ _RELEVANT = compile_lower(
             "aircraft jet fighter helicopter tank vehicle drone missile launcher system "
             "batter howitzer frigate ship vessel submarine rifle shell radar weapon boat unit "
             "intent memorand mou loi framework approv clear notif nod green light green-light "
-            "authori ratified deliver handed arriv receiv cancel scrap"
+            "authori ratified deliver handed arriv receiv cancel scrap gun signed signs bought "
+            "buy ordered"
         ).split()
     )
     + ")"
@@ -633,7 +647,10 @@ class Assembler:
             return [self._event(f, None, False, quantity=quantity, category_hint=kind)]
         if deal_word or (f.status and _PRONOUN.search(f.body)):
             # "the contract", or "The first three of them were handed over"
-            return [self._event(f, None, False, quantity=quantity, generic=True)]
+            event = self._event(f, None, False, quantity=quantity, generic=True)
+            if event.status is None and (named := _contract_named(f)) is not None:
+                event.status, event.cue = "contracted", named
+            return [event]
         if f.status in {"intent", "approved"}:
             # Names neither a system nor a deal: may lift the article's deals (see finish).
             return [self._event(f, None, False, floating=True)]
@@ -689,8 +706,14 @@ class Assembler:
         if cue is None:
             # "That contract covers 54 guns": the count of the contract it names, at
             # that deal's stage but no further than the contract (a count of the order
-            # is no count of what has been delivered).
+            # is no count of what has been delivered). A deal "agreed" in the sentence
+            # before is a contract once this one calls it "the contract".
             stage = _by_rank([*self.touched[-1].events, *self.touched[-1].propagated])
+            named = _contract_named(f)
+            if named is not None and (
+                stage is None or status_rank(stage.status) < status_rank("contracted")
+            ):
+                stage = Event(f.sentence, "contracted", named, None, False)
             if stage is not None and status_rank(stage.status) <= status_rank("contracted"):
                 event.status, event.cue = stage.status, stage.cue
             elif stage is not None:
@@ -715,14 +738,27 @@ class Assembler:
             if cue is None or cue.status == event.status:
                 continue
             quantity = quantity_of_them(f.body, low, high)
-            if quantity is None and _ITS_DEAL.search(f.body, low, high) is None:
+            shared = _SHARED_SUBJECT.match(f.body, low) is not None
+            # "..., and the first 24 guns arrived": a part of it delivered
+            part = (
+                cue.status in {"delivering", "delivered"}
+                and f.body[max(0, low - 6) : low].endswith(", and ")
+                and _PRONOUN.search(f.body, low, high) is not None
+            )
+            if (
+                quantity is None
+                and not shared
+                and not part
+                and _ITS_DEAL.search(f.body, low, high) is None
+            ):
                 continue  # neither "212 of them" nor "its order", "the plan": not this deal
             if quantity is not None:
                 taken.add(quantity.start)
             later = dataclasses.replace(event, status=cue.status, cue=cue, quantity=quantity)
             later.money = None
             extra.append(later)
-            break
+            if not part:
+                event = later  # the next clause may go on with this stage's deal
         return extra
 
     # -- dates -------------------------------------------------------------------------
@@ -1053,6 +1089,25 @@ class Assembler:
                     deal.propagated.append(event)
                     ranks[id(deal)] = rank
         return [d for d in self.deals if d.buyer and ranks[id(d)] >= 0]
+
+
+_NOT_YET = re.compile(
+    r"(?i)\b(?:to be|will|would|could|may|might|expected|planned|due|yet|not|if|once|"
+    r"draft|proposed|future|negotiat\w*)\b"
+)
+
+
+def _contract_named(f: Facts) -> Cue | None:
+    """ "The contract, worth 40 million euros, covers training": a sentence that opens
+    on the deal just reported and calls it a contract (or order), saying nothing of
+    one still to come, reports that the deal is contracted."""
+    opening = _LEADING_ANAPHOR.match(f.body[f.sentence.body_start :])
+    if opening is None or opening.group("noun").lower() not in {"contract", "order"}:
+        return None
+    if _NOT_YET.search(f.body):
+        return None
+    start = f.sentence.body_start + opening.start()
+    return Cue("contracted", opening.group(), start, start + len(opening.group()), "contract named")
 
 
 def _names(event: Event) -> set[str]:

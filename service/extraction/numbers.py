@@ -131,6 +131,10 @@ _PARTIAL_BEFORE = re.compile(
 )
 """A part of a deal ("its first 38"), not "the first of 32", which is the whole."""
 _PARTIAL_AFTER = re.compile(r"(?i)^\s*(?:more|further|additional)\b")
+_PARTIAL_PHRASE = re.compile(
+    r"(?i)^(?:the |its |their )?(?:first|second|third|next|latest|initial)\s+(?!of\b)\S+\s+of\b"
+)
+"""A phrase that is itself a part: "the first six of them"."""
 _FLEET = re.compile(
     r"(?i)\b(?:fleet|inventory|total) of\s*$|\boption (?:for|on) (?:a further |another |up to )?$"
 )
@@ -341,6 +345,9 @@ _OF_THEM = compile_lower(
 )
 
 
+_SHARE = re.compile(r"(?i)\b(?:first|initial|remaining)\b")
+
+
 def quantity_of_them(text: str, start: int = 0, end: int | None = None) -> Quantity | None:
     """A count of a system named earlier in the sentence: "a contract for the first 212
     of them" (the executive share of a framework's total), "the first of three
@@ -352,6 +359,7 @@ def quantity_of_them(text: str, start: int = 0, end: int | None = None) -> Quant
     n = parse_number(raw)
     if n is None or re.fullmatch(r"(?:19|20)\d\d", raw):
         return None
+    share = match.group("n") is not None and _SHARE.search(match.group("phrase")) is not None
     return Quantity(
         n,
         n,
@@ -359,7 +367,9 @@ def quantity_of_them(text: str, start: int = 0, end: int | None = None) -> Quant
         None,
         match.start(),
         match.end(),
-        "quantity:total-of-them",
+        # "the first six of them": a share (of a delivery, or an executive contract);
+        # "the first of three", "all 12 of them": the whole.
+        "quantity:share-of-them" if share else "quantity:total-of-them",
     )
 
 
@@ -367,8 +377,10 @@ def is_partial(text: str, quantity: Quantity) -> bool:
     """A count of one delivery or batch ("its first 38", "two more"), not of the deal."""
     before = text[max(0, quantity.start - 25) : quantity.start]
     phrase_words = quantity.text.split()
-    return bool(_PARTIAL_BEFORE.search(before)) or bool(
-        len(phrase_words) > 1 and _PARTIAL_AFTER.match(" " + " ".join(phrase_words[1:]))
+    return (
+        bool(_PARTIAL_BEFORE.search(before))
+        or bool(len(phrase_words) > 1 and _PARTIAL_AFTER.match(" " + " ".join(phrase_words[1:])))
+        or bool(_PARTIAL_PHRASE.match(quantity.text))
     )
 
 

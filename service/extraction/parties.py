@@ -45,7 +45,8 @@ country named buys."""
 _FROM = re.compile(
     r"(?i)(?<!help )(?<!support )(?<!assistance )(?<!funding )(?<!flying )(?<!operating )"
     r"(?<!based )(?<!flown )"
-    r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$"
+    # "expelled it from the F-35 programme after Ankara": a clause word ends the phrase
+    r"\bfrom\s+(?:the\s+)?(?:(?!(?:after|before|when|while|but|since|because|as)\s)[\w-]+\s+){0,3}$"
 )
 _WITH = re.compile(
     r"(?i)\b(?:contract|agreement|deal|order|accord|memorandum|letter of intent)s?\s+"

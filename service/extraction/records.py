@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -107,19 +108,22 @@ def _spelling(g: Gazetteer, written: str) -> str:
     return written
 
 
-def _system_name(deal: Deal, g: Gazetteer) -> tuple[str, str]:
+def _system_name(deal: Deal, g: Gazetteer, article: Sequence[str] = ()) -> tuple[str, str]:
     """The system as the article writes it, and the rule that chose it.
 
     The gazetteer's name when the article writes it; otherwise the deal's own
     mention, shortened to the designation it starts with ("AH-64E Apache Guardian"
     -> "AH-64E", "Attack-class submarine" -> "Attack-class") when the gazetteer
     lists that spelling for the same system. The record then names the variant
-    the article reports, and "Abrams" rather than "M1 Abrams"."""
+    the article reports, and "Abrams" rather than "M1 Abrams". A deal that never
+    names its system ("Poland signed for 212 of the guns") takes the spelling of the
+    `article`'s mentions of it (the system's written forms in reading order)."""
     name = deal.system
+    own = [e.written for e in _by_stage(deal.events) if e.written]
     written = [
-        _spelling(g, e.written)
-        for e in _by_stage(deal.events)
-        if e.written and (hit := g.lookup(_spelling(g, e.written))) and hit[1] == name
+        _spelling(g, text)
+        for text in (own or article)
+        if (hit := g.lookup(_spelling(g, text))) and hit[1] == name
     ]
     if not written or any(fold_name(w) == fold_name(name) for w in written):
         return name, f"gazetteer:systems/{name}"
@@ -143,7 +147,9 @@ def build(deal: Deal, assembler: Assembler, g: Gazetteer, published_on: date | N
     """The record a deal proposes."""
     system = g.systems[deal.system]
     status, status_event = _status(deal)
-    system_name, system_rule = _system_name(deal, g)
+    system_name, system_rule = _system_name(
+        deal, g, [m.text for _, m in assembler.system_mentions if m.name == deal.system]
+    )
     quantity_event = _quantity(deal)
     quantity = quantity_event.quantity if quantity_event else None
     manufacturer, manufacturer_rule = _manufacturer(deal, assembler, g)

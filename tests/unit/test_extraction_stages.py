@@ -805,3 +805,100 @@ def test_batch_11_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_12_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2025, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+# --- rules learnt from blind batch 13 (sentences of our own) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # "the contract" names the deal just agreed: a contract
+            "Guns\nLatvia agreed to buy six Caesar howitzers from France.\n"
+            "The contract, worth 40 million euros, covers training and spares.",
+            [("Latvia", "France", "CAESAR", "contracted", 6, 6)],
+        ),
+        (  # ... but not a contract still to be signed
+            "Guns\nLatvia plans to buy six Caesar howitzers from France.\n"
+            "The contract is expected to be signed in May.",
+            [("Latvia", "France", "CAESAR", "announced", 6, 6)],
+        ),
+        (  # "the first six of them" is a part delivered, not the deal's count
+            "Jets\nGreece bought 18 Rafale jets from France; the first six of them flew into "
+            "Tanagra last year.",
+            [("Greece", "France", "Rafale", "delivering", 18, 18)],
+        ),
+        (  # the system it was compared with is no purchase
+            "Jets\nBrazil ordered 36 Gripen jets from Sweden after a trial that compared the "
+            "Gripen with the F/A-18E.",
+            [("Brazil", "Sweden", "Gripen", "contracted", 36, 36)],
+        ),
+        (  # every rival of "chosen over the X and the Y"
+            "Tanks\nNorway ordered 54 Leopard 2A8 tanks from Germany, which were chosen over "
+            "the South Korean K2 and the American Abrams.",
+            [("Norway", "Germany", "Leopard 2A8", "contracted", 54, 54)],
+        ),
+        (  # a deal that never names its system takes the article's spelling of it
+            "Guns\nNorway bought 24 K9 howitzers from South Korea.\n"
+            "Estonia signed for 12 of the guns as well.",
+            [
+                ("Norway", "South Korea", "K9", "contracted", 24, 24),
+                ("Estonia", "South Korea", "K9", "contracted", 12, 12),
+            ],
+        ),
+        (  # ", a contract worth": the deal is a contract
+            "Jets\nFinland picked 64 F-35A jets from the United States, a contract worth "
+            "$9.4 billion.",
+            [("Finland", "United States", "F-35A", "contracted", 64, 64)],
+        ),
+        (  # "took delivery of the" (no count): all of it
+            "Missiles\nQatar took delivery of the NASAMS system it bought from Norway.",
+            [("Qatar", "Norway", "NASAMS", "delivered", None, None)],
+        ),
+        (  # delays keep an old order undelivered
+            "Jets\nSlovakia ordered 14 F-16 Block 70 jets in 2018, but deliveries have slipped.",
+            [("Slovakia", "United States", "F-16", "contracted", 14, 14)],
+        ),
+        (  # "under a deal worth": the deal exists ...
+            "Jets\nEgypt will buy 30 Rafale jets from France under a deal worth 3.75 billion "
+            "euros.",
+            [("Egypt", "France", "Rafale", "contracted", 30, 30)],
+        ),
+        (  # ... "under a deal to be signed": not yet
+            "Jets\nEgypt will buy 30 Rafale jets from France under a deal to be signed next month.",
+            [("Egypt", "France", "Rafale", "announced", 30, 30)],
+        ),
+        (  # "and has already handed ... to Ukraine": a clause (a gift) of its own
+            "Air defence\nGermany is buying Patriot systems from the United States and has "
+            "already handed IRIS-T SLM launchers to Ukraine.",
+            [("Germany", "United States", "Patriot", "contracted", None, None)],
+        ),
+        (  # "... and has received": the same subject, a later stage of its deal
+            "Jets\nChile ordered 36 F-16 jets from the United States and has received about "
+            "a dozen so far.",
+            [("Chile", "United States", "F-16", "delivering", 36, 36)],
+        ),
+        (  # a long way between "the first 20 of the 96" and "have arrived"
+            "Tanks\nThe first 20 of the 96 K2 tanks that Poland ordered from South Korea last "
+            "year have arrived in Gdynia.",
+            [("Poland", "South Korea", "K2", "delivering", 96, 96)],
+        ),
+    ],
+)
+def test_batch_13_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+def test_removed_from_a_programme_cancels_and_from_stops_at_a_clause(ex: Extractor) -> None:
+    """ "expelled it from the F-35 programme after Ankara took delivery of the S-400":
+    Turkey's F-35 order is cancelled, and Ankara is the S-400's buyer, not a seller."""
+    text = (
+        "Jets\nTurkey had ordered 100 F-35A jets from the United States.\n"
+        "Washington expelled it from the F-35 programme after Ankara took delivery of the "
+        "Russian S-400 system."
+    )
+    assert sorted(_records(ex, text, date(2020, 1, 1)), key=str) == [
+        ("Turkey", "Russia", "S-400", "delivered", None, None),
+        ("Turkey", "United States", "F-35A", "cancelled", 100, 100),
+    ]
