@@ -248,6 +248,27 @@ class TransactionalFlask(flask.Flask):
 
     json_provider_class = StrictJSONProvider
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._synchronous: dict[Any, bool] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Flask's check, remembered per function: every hook and view wrapper of a
+        request asks it (about twenty times a request), and the answer never changes.
+        Keyed by the plain function (a bound method's __func__), so the cache holds
+        one entry per function defined, however many objects are bound."""
+        target = getattr(func, "__func__", func)
+        try:
+            synchronous = self._synchronous.get(target)
+        except TypeError:  # an unhashable callable: ask Flask every time
+            return super().ensure_sync(func)
+        if synchronous is None:
+            synchronous = super().ensure_sync(target) is target
+            if len(self._synchronous) >= 4096:  # never a leak, whatever is passed
+                self._synchronous.clear()
+            self._synchronous[target] = synchronous
+        return func if synchronous else super().ensure_sync(func)
+
     def dispatch_request(self) -> Any:
         attempt = 1
         while True:

@@ -253,6 +253,8 @@ ROW_COLUMNS: tuple[Any, ...] = tuple(
 )
 """Every column of a record, in table order, for the hot Core reads (a record by id,
 list pages, exports): schemas.table_row_dumper reads rows of these by position."""
+ROW_NAMES: tuple[str, ...] = tuple(c.name for c in Procurement.__table__.columns)
+"""The names of ROW_COLUMNS, in order."""
 
 
 def search_document() -> Any:

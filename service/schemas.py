@@ -33,6 +33,7 @@ from .models import (
     MAX_SOURCES,
     NOTES_LIMIT,
     QUANTITY_LIMIT,
+    ROW_NAMES,
     TEXT_LIMIT,
     ApiKey,
     ImportRun,
@@ -1238,7 +1239,7 @@ def record_dumper(only: list[str] | None = None) -> Callable[[Any], dict[str, An
     return dump
 
 
-TABLE_ROW = tuple(c.name for c in Procurement.__table__.columns)
+TABLE_ROW = ROW_NAMES
 """The column order of `select(*models.ROW_COLUMNS)`."""
 
 

@@ -417,7 +417,7 @@ class Procurement(MethodView):
         # The hot read: a plain row and the fast dumper (a test holds its output equal
         # to the schema's), written out as JSON directly.
         row = procurements.get_row(request_session(), procurement_id)
-        tag = procurements.etag(row)
+        tag = procurements.row_etag(row)
         held = {t.strip() for t in flask.request.headers.get("If-None-Match", "").split(",")}
         if tag in held or "*" in held:
             return flask.Response(status=304, headers={"ETag": tag})

@@ -63,3 +63,19 @@ def test_log_format_is_checked() -> None:
     assert Settings.from_env({"LOG_FORMAT": "text"}).log_format == "text"
     with pytest.raises(ConfigError, match="LOG_FORMAT"):
         Settings.from_env({"LOG_FORMAT": "xml"})
+
+
+def test_the_sync_check_is_remembered_per_function_not_per_request(
+    app: flask.Flask, client: FlaskClient
+) -> None:
+    """TransactionalFlask.ensure_sync keeps one answer per function: serving more
+    requests adds nothing (a cache keyed by request objects would grow forever)."""
+    for _ in range(5):
+        assert client.get("/api/v1/procurements?limit=1").status_code == 200
+        assert client.get("/health/live").status_code == 200
+    known = dict(app._synchronous)  # type: ignore[attr-defined]
+    assert known and all(known.values())  # every hook and view here is synchronous
+    for _ in range(20):
+        assert client.get("/api/v1/procurements?limit=1").status_code == 200
+        assert client.get("/health/live").status_code == 200
+    assert app._synchronous == known  # type: ignore[attr-defined]

@@ -98,6 +98,12 @@ def test_connections_killed_while_pooled_cost_no_failed_request(
 
         assert kill_pooled() >= 1
         assert client.get(path).status_code == 200
+        # A read without a key: the record's own query is the first to meet the dead
+        # connection (GET by id goes to the driver directly).
+        anonymous = app.test_client()
+        assert anonymous.get(path).status_code == 200
+        assert kill_pooled() >= 1
+        assert anonymous.get(path).status_code == 200
         assert kill_pooled() >= 1
         again = client.post("/api/v1/procurements", json=record(system="Grom"))
         assert again.status_code == 201

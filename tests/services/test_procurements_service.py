@@ -90,6 +90,10 @@ def test_fast_dumpers_write_what_the_schema_writes(session: Session) -> None:
         assert type(table_row_dumper()(hot)["status"]) is str
         only = ["id", "value_amount", "created_at", "status"]
         assert table_row_dumper(only)(hot) == {k: expected[k] for k in only}
+        # GET's read through the driver gives the same record and ETag.
+        raw = procurements.get_row(session, record.id)
+        assert table_row_dumper()(raw) == expected
+        assert procurements.row_etag(raw) == procurements.etag(record)
 
 
 def test_insert_row_stores_what_create_stores(session: Session) -> None:
