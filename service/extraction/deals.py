@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -79,7 +80,8 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
-    r"will (?:arrive|be delivered|cost)|(?:is|are) due|held up|slipped|slipping|behind schedule|"
+    r"will (?:arrive|be delivered|cost|hand over|deliver|ship|supply|transfer)|(?:is|are) due|"
+    r"held up|slipped|slipping|behind schedule|"
     r"running late|postponed|pushed back)\b"
 )
 """A purchase not delivered yet, however old: "ordered in 2022, with deliveries
@@ -125,14 +127,20 @@ _CONTRACTOR_AFTER = re.compile(
 """"RTX, formerly Raytheon, is the principal contractor"."""
 
 
+@functools.lru_cache(maxsize=512)
+def _breaks(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the clause breaks of a sentence (asked for many times per sentence)."""
+    return tuple(match.span() for match in _CLAUSE_BREAK.finditer(text))
+
+
 def clause_of(text: str, position: int) -> tuple[int, int]:
     """Bounds of the clause around `position` (split at ";", ", after", " but "...)."""
     start, end = 0, len(text)
-    for match in _CLAUSE_BREAK.finditer(text):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() > position:
-            end = match.start()
+    for low, high in _breaks(text):
+        if high <= position:
+            start = high
+        elif low > position:
+            end = low
             break
     return start, end
 
@@ -140,9 +148,9 @@ def clause_of(text: str, position: int) -> tuple[int, int]:
 def clauses(text: str) -> list[tuple[int, int]]:
     """Every clause of a sentence, in order (the bounds clause_of gives)."""
     bounds, start = [], 0
-    for match in _CLAUSE_BREAK.finditer(text):
-        bounds.append((start, match.start()))
-        start = match.end()
+    for low, high in _breaks(text):
+        bounds.append((start, low))
+        start = high
     bounds.append((start, len(text)))
     return bounds
 
@@ -422,7 +430,14 @@ class Assembler:
         before = quantity_before(f.body, mention.start)
         if before is not None and any(m.start <= before.start < m.end for m in f.money):
             before = None  # "worth 285 million euros for Spike missiles": money, not a count
-        containing = [q for q in f.quantities if q.start <= mention.start < q.end + 1]
+
+        def whole(q: Quantity) -> Quantity:
+            # "the remaining two of the five S-400 squadrons India ordered": a count
+            # that is a part of the total the sentence states counts the total
+            return next((t for t in totals if t.start <= q.start < t.end), q)
+
+        before = whole(before) if before is not None else None
+        containing = [whole(q) for q in f.quantities if q.start <= mention.start < q.end + 1]
         # Split quantities ("263 missiles and 26 launch units"): the designation decides.
         same_name = [
             q for q in f.quantities if mention.text.split()[0] in q.text and q.start not in taken
@@ -804,6 +819,23 @@ class Assembler:
 
     # -- deals -------------------------------------------------------------------------
 
+    def _reported_undelivered(self, f: Facts, event: Event) -> bool:
+        """ "...the S26T submarine the navy ordered in 2017, ending a dispute that has
+        held up the boat" then "The navy signed a contract for one S26T in 2017": the
+        article has already reported this purchase (same buyer, system and year) as not
+        delivered, so its year alone does not make it delivered."""
+        assert event.system is not None
+        year = self.past_year(f, clause_of(f.body, event.position or 0), event.position)
+        deal = self._find_deal(event.buyer or self.primary_buyer, event.system)
+        if year is None or deal is None:
+            return False
+        return any(
+            e.status in {"contracted", "approved", "intent"}
+            and str(year) in e.sentence.text
+            and _ON_ORDER.search(e.sentence.text) is not None
+            for e in deal.events
+        )
+
     def _family(self, system: str) -> str:
         return self.g.systems[system].family
 
@@ -968,6 +1000,7 @@ class Assembler:
                 event.status == "contracted"
                 and not any(c.status == "delivering" for c in f.cues)
                 and self.is_old_purchase(f, event.position)
+                and not self._reported_undelivered(f, event)
             ):
                 event.status = "delivered"  # bought years ago and in service
             if not self._buyer_or_fallback(event, f):
@@ -1032,6 +1065,15 @@ class Assembler:
             for e in deal.events
             if e.status and e.anchored and not e.sentence.headline
         }
+        # The year each news stage gives its own purchase ("the S26T the navy ordered in
+        # 2017, ... held up"): a sentence on a purchase of that year restates it.
+        news_years = {
+            e.sentence.index: self.past_year(
+                facts[e.sentence.index], clause_of(facts[e.sentence.index].body, pos), pos
+            )
+            for e in deal.events
+            if e.sentence.index in staged and (pos := e.position) is not None
+        }
         earlier: list[Event] = []
         add_on = any(
             e.quantity is not None and _ADD_ON.search(e.quantity.text) for e in deal.events
@@ -1046,6 +1088,13 @@ class Assembler:
                 continue  # "the CAESAR contract signed in 2017": this deal's own history
             if self.past_year(facts[event.sentence.index]) is None:
                 continue
+            own = event.position
+            others = {y for i, y in news_years.items() if i != event.sentence.index} - {None}
+            if (
+                own is not None
+                and self.past_year(facts_of, clause_of(facts_of.body, own), own) in others
+            ):
+                continue  # the news's own purchase, restated with its year
             if staged - {event.sentence.index}:
                 earlier.append(event)
         if earlier:

@@ -28,6 +28,9 @@ class System:
     maker: str | None
     family: str
     counts: str | None
+    partners: tuple[str, ...] = ()
+    """Other companies that build and sell it (a consortium's members: BAE Systems
+    for the Eurofighter): named in an article, one of them is the maker."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,17 @@ def literal_words(pattern: str) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
+def cue_entry(entry: str | Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """A status cue of cues.yaml: a pattern, or {pattern, needs} where `needs` lists
+    words one of which every match contains. The sentences searched for the pattern
+    are then those with one of these words, not those with any word it spells (a
+    pattern whose literal words are common, such as number words or "before" in a
+    guard, would otherwise run on most sentences)."""
+    if isinstance(entry, str):
+        return entry, ()
+    return str(entry["pattern"]), tuple(str(w).lower() for w in entry.get("needs", ()))
+
+
 # Words that only ever stand in optional parts of cue patterns: no use as triggers.
 _OPTIONAL_WORDS = frozenset(
     (
@@ -147,6 +161,7 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
             maker=entry.get("maker"),
             family=entry.get("family", entry["name"]),
             counts=entry.get("counts"),
+            partners=tuple(entry.get("partners", ())),
         )
         g.systems[system.name] = system
         for spelling in [system.name, *entry.get("aliases", [])]:
@@ -167,10 +182,12 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
         g.add(spelling, "country", country, f"parties:{country}")
     g.compile()
     cues = _read(folder, "cues.yaml")
+    g.cue_triggers = []
     for status in ("cancelled", *reversed(STATUS_ORDER)):
-        for pattern in cues["status"].get(status, []):
+        for entry in cues["status"].get(status, []):
+            pattern, needs = cue_entry(entry)
             g.status_cues.append((status, re.compile(lower_pattern(pattern)), pattern))
-    g.cue_triggers = [frozenset(literal_words(p)) for _, _, p in g.status_cues]
+            g.cue_triggers.append(frozenset(needs or literal_words(pattern)))
     words = sorted(set().union(*g.cue_triggers))
     # At every position the longest trigger matches; the shorter ones it starts with
     # ("contract" in "contractor") are added from trigger_prefixes.

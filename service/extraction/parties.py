@@ -30,7 +30,7 @@ _SUPPLY_WITH = re.compile(
 _BUYS_AFTER = re.compile(
     r"(?i)^(?:['’]s?)?(?:\s+(?!to\b|from\b|and\b|or\b)[\w-]+){0,5}?\s+(?:buy|buys|bought|buying|"
     r"purchase|purchases|purchased|purchasing|acquire|acquires|acquired|acquiring|"
-    r"(?<!on )order|(?<!on )orders|"
+    r"(?<!on )order|(?<!on )orders|(?<!on )ordering|"
     r"ordered|receive|receives|received|receiving|procure|procures|procured|procuring|"
     r"obtain|obtains|obtained|chose|chosen|selected|"
     r"picked|picks|chooses|selects|signs for|signed for|took delivery|takes delivery|"

@@ -42,6 +42,18 @@ def _guessed_delivered(event: Event) -> bool:
 
 
 def _quantity(deal: Deal) -> Event | None:
+    # The largest count an order stage gives: a smaller count delivered is a part of
+    # it ("ordered 12 Patriot batteries" then "Four batteries have been delivered").
+    ordered = max(
+        (
+            e.quantity.low
+            for e in deal.events
+            if e.quantity is not None
+            and e.quantity.low is not None
+            and e.status in {"intent", "approved", "contracted"}
+        ),
+        default=None,
+    )
     with_quantity = [
         e
         for e in deal.events
@@ -49,7 +61,15 @@ def _quantity(deal: Deal) -> Event | None:
         and not (
             e.status == "delivering"
             and not e.quantity.rule.startswith("quantity:total")
-            and is_partial(e.sentence.text, e.quantity)
+            and (
+                is_partial(e.sentence.text, e.quantity)
+                or (
+                    ordered is not None
+                    and e.quantity.high is not None
+                    and e.quantity.high < ordered
+                    and not e.anchored
+                )
+            )
         )
     ]
     staged = [e for e in with_quantity if e.status]
@@ -79,7 +99,12 @@ def _seller(
 
 def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str | None, str]:
     system = g.systems[deal.system]
-    makers = {system.maker, g.systems[system.family].maker} - {None}
+    family = g.systems[system.family]
+    makers = {system.maker, family.maker} - {None}
+    # A consortium member is the maker when a sentence reporting the deal names it
+    # ("the first Typhoons for Qatar have arrived, BAE Systems said"), not when it
+    # turns up elsewhere in the article ("Airbus will assemble the jets").
+    partners = makers | {*system.partners, *family.partners}
     if deal.contractor:
         return deal.contractor, f"manufacturer:principal-contractor/{deal.contractor}"
     for event in _by_stage(deal.events):
@@ -87,7 +112,7 @@ def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str |
             return event.adjacent_company, f"manufacturer:next-to-system/{event.adjacent_company}"
     for event in _by_stage(deal.events):
         for company in event.companies:
-            if company.name in makers:
+            if company.name in (partners if event.status else makers):
                 return company.name, f"manufacturer:gazetteer/{company.name}"
     for name, _mention in assembler.article_companies.items():
         if name in makers:

@@ -125,3 +125,22 @@ def test_every_gazetteer_country_and_maker_is_known() -> None:
     names = {m["name"] for m in makers}
     systems = yaml.safe_load((SEEDS / "gazetteer" / "systems.yaml").read_text())
     assert {s["maker"] for s in systems} <= names
+    assert {p for s in systems for p in s.get("partners", [])} <= names
+
+
+def test_the_needs_of_a_cue_are_words_it_spells() -> None:
+    """A cue's `needs` (the words a sentence must contain to be searched for it) are
+    written in its pattern: a misspelt one would silently switch the cue off."""
+    import yaml
+
+    from service.extraction.gazetteer import cue_entry
+
+    cues = yaml.safe_load((SEEDS / "gazetteer" / "cues.yaml").read_text())
+    with_needs = 0
+    for entries in cues["status"].values():
+        for entry in entries:
+            pattern, needs = cue_entry(entry)
+            with_needs += bool(needs)
+            for word in needs:
+                assert word in pattern.lower(), (word, pattern)
+    assert with_needs >= 10
