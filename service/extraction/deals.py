@@ -33,7 +33,7 @@ from .numbers import (
     unit_category,
 )
 from .parties import find_buyer, find_seller, passive_buyers
-from .text import find_mentions
+from .text import article_mentions, find_mentions
 from .trie import trie_regex
 from .types import Cue, Event, Mention, Money, Quantity, Sentence, status_rank
 
@@ -109,6 +109,9 @@ _CLAUSE_BREAK = re.compile(
     r"last|this|next|earlier|since|in\s+(?:19|20)\d\d)\b)"
     # ", and the first of 32 F-16s arrived": a new subject after ", and"
     r"|,\s+and\s+(?=the\s+(?:first|last|rest|remaining|final)\b)"
+    # "already operates Patriot batteries, and Washington cleared NASAMS": a named
+    # subject and its own verb
+    r"|,\s+and\s+(?=[A-Z][\w-]+\s+(?:has\s+|have\s+|had\s+)?(?:[a-z]+ed|sold|bought|signed)\b)"
     # "bought NASAMS earlier and has not joined the IRIS-T project": a negated verb
     # after "and" is a clause of its own, comma or not.
     r"|\s+and\s+(?=(?:is|are|was|were|has|have|had|does|do|did)\s+(?:not|never)\b)"
@@ -385,6 +388,19 @@ class Assembler:
         self.fms = any(_FMS.search(f.body) for f in facts) if fms is None else fms
         self.primary_buyer: str | None = None
         self.article_companies = {m.name: m for f in facts for m in f.companies()}
+        # "NEW DELHI, March 26 - The defence ministry signed...": the country of the
+        # dateline, for a government subject that names no country.
+        opening = next((f.sentence for f in facts if f.sentence.body_start > 0), None)
+        self.dateline_country = next(
+            (
+                m.name
+                for m in article_mentions(opening.text[: opening.body_start].title(), gazetteer)
+                if m.kind == "country"
+            )
+            if opening is not None
+            else iter(()),
+            None,
+        )
         self.system_mentions = [(f.sentence.index, m) for f in facts for m in f.systems()]
         self._buyers: dict[tuple[int, str | None], tuple[str | None, str | None]] = {}
         self.by_family: dict[str, list[Deal]] = {}
@@ -437,6 +453,9 @@ class Assembler:
             return next((t for t in totals if t.start <= q.start < t.end), q)
 
         before = whole(before) if before is not None else None
+        if before is None:
+            # "the fifth and final P-8A": a total just before the name
+            before = next((t for t in totals if 0 <= mention.start - t.end <= 3), None)
         containing = [whole(q) for q in f.quantities if q.start <= mention.start < q.end + 1]
         # Split quantities ("263 missiles and 26 launch units"): the designation decides.
         same_name = [
@@ -916,6 +935,13 @@ class Assembler:
             event.buyer, event.buyer_rule = self.primary_buyer, "buyer:article"
             return True
         if event.buyer is not None:
+            return True
+        if (
+            self.primary_buyer is None
+            and self.dateline_country is not None
+            and _GENERIC_SUBJECT.match(f.body[f.sentence.body_start :])
+        ):
+            event.buyer, event.buyer_rule = self.dateline_country, "buyer:dateline"
             return True
         first = f.mentions[0] if f.mentions else None
         starts_with_company = (

@@ -100,7 +100,8 @@ class Gazetteer:
 
     def compile(self) -> None:
         """Build the one-pass matchers over all spellings (after every add)."""
-        edge_before, edge_after = r"(?<![\w/&-])", r"(?:s|['’]s)?(?![\w-])"
+        edge_before = r"(?<![\w/&-])"
+        edge_after = r"(?:s|['’]s|-built|-made|-designed|-developed)?(?![\w-])"
         self.matcher = re.compile(edge_before + "(?:" + trie_regex(self.terms) + ")" + edge_after)
         # Over lowered(text): a lower-case pattern runs faster than re.IGNORECASE.
         spellings = {spelling.lower() for spelling in self.folded}

@@ -223,10 +223,11 @@ _OF_WHICH = compile_lower(
     r"^(?:s|['’]s)?,?\s+of which\s+(?:it|they|the [\w-]+|[\w-]+)\s+(?:has\s+|had\s+|have\s+)?"
     rf"(?:bought|ordered|purchased|acquired|received)\s+(?P<phrase>(?P<n>{_NUM}))\b"
     # "the Apache, six of which were delivered", "Rafale jets from France, 24 of which
-    # were delivered": the count of what was delivered
+    # were delivered": the count of what was delivered; "requested KC-46 tankers, four
+    # of which were ordered": of what was ordered
     r"|^(?:s|['’]s)?(?:\s+[\w-]+){0,3}?,\s+"
     rf"(?P<phrase2>(?P<n2>{_NUM})) of which\s+(?:were|was|have been|had been)\s+"
-    r"(?:delivered|handed over|received)\b"
+    r"(?:delivered|handed over|received|ordered|bought|purchased)\b"
 )
 
 
@@ -323,9 +324,32 @@ def find_quantities(text: str) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
+_ORDINALS = {
+    word: n
+    for n, word in enumerate(
+        "second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+        "twentieth".split(),
+        start=2,
+    )
+}
+_LAST_OF = re.compile(
+    r"(?i)\b(?P<n>" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th)) and (?:final|last)\b"
+)
+"""The last unit of a deal by its ordinal: "the fifth and final P-8A" (five in all)."""
+
+
 def find_totals(text: str) -> list[Quantity]:
-    """Totals of a deal stated beside a part of it: "eight of the 36", "first batch of 108"."""
+    """Totals of a deal stated beside a part of it: "eight of the 36", "first batch of
+    108", "the fifth and final"."""
     found = []
+    low = lowered(text)
+    for match in _LAST_OF.finditer(text) if " and final" in low or " and last" in low else ():
+        word = match.group("n").lower()
+        n = _ORDINALS.get(word) or int(re.sub(r"\D", "", word))
+        found.append(
+            Quantity(n, n, match.group(), None, match.start(), match.end(), "quantity:total")
+        )
     for match in _TOTAL.finditer(text):
         raw = match.group("a") or match.group("b") or match.group("c")
         n = parse_number(raw) if raw else None

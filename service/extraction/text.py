@@ -99,6 +99,10 @@ def _lookup(gazetteer: Gazetteer, text: str) -> tuple[str, str, str] | None:
     return hit
 
 
+MAKER_SUFFIXES = ("-built", "-made", "-designed", "-developed")
+"""Suffixes after a company's name that keep it a mention: "Boeing-built"."""
+
+
 def article_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Longest gazetteer matches in a whole text, left to right, in one pass.
 
@@ -115,11 +119,17 @@ def article_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     for match in matches:
         raw = text[match.start() : match.end()]
         if raw not in memo:
-            spelling = raw
+            spelling, looked_up = raw, raw
             for suffix in ("'s", "’s"):
                 if spelling.endswith(suffix):
                     spelling = spelling[: -len(suffix)]
-            memo[raw] = (_lookup(gazetteer, raw), spelling)
+            for suffix in MAKER_SUFFIXES:  # "the Boeing-built jets": Boeing
+                if spelling.endswith(suffix):
+                    spelling = looked_up = spelling[: -len(suffix)]
+            hit = _lookup(gazetteer, looked_up)
+            if looked_up is not raw and hit is not None and hit[0] != "company":
+                hit = None  # "Israeli-made Kfir jets": an origin, not a party
+            memo[raw] = (hit, spelling)
         hit, spelling = memo[raw]
         if hit is None:
             continue

@@ -972,3 +972,61 @@ def test_a_purchase_restated_with_its_year_is_the_same_deal(ex: Extractor) -> No
     assert _records(ex, text, date(2025, 6, 1)) == [
         ("Pakistan", "China", "Hangor-class", "contracted", 8, 8)
     ]
+
+
+# --- rules learnt from blind batch 15 (sentences of our own) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a ministry named by the dateline's capital
+            "Helicopters\nWARSAW, May 2 - The defence ministry has signed a contract for 96 "
+            "AH-64E helicopters from the United States.",
+            [("Poland", "United States", "AH-64E", "contracted", 96, 96)],
+        ),
+        (  # "the sixth and final": six in all, all delivered
+            "Guns\nThe sixth and final K9 howitzer ordered by Norway from South Korea has arrived.",
+            [("Norway", "South Korea", "K9", "delivered", 6, 6)],
+        ),
+        (  # ", and Washington cleared": a clause (and a stage) of its own
+            "Air defence\nKuwait already operates Patriot batteries, and Washington cleared a "
+            "possible Foreign Military Sale of NASAMS to it in 2022.",
+            [("Kuwait", "United States", "NASAMS", "approved", None, None)],
+        ),
+        (  # "Greece's order in March for": an order placed
+            "Jets\nThe deal follows Greece's order in March for 20 F-35A fighters from "
+            "Lockheed Martin.",
+            [("Greece", "United States", "F-35A", "contracted", 20, 20)],
+        ),
+        (  # "three of which were ordered": the count of the order
+            "Tankers\nJapan ordered 12 F-35B jets from the United States.\nThe air force has "
+            "also requested KC-46 tankers, three of which were ordered last year.",
+            [
+                ("Japan", "United States", "F-35B", "contracted", 12, 12),
+                ("Japan", "United States", "KC-46", "contracted", 3, 3),
+            ],
+        ),
+    ],
+)
+def test_batch_15_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2025, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+def test_a_licence_builder_named_in_the_deal_is_maker_and_seller(ex: Extractor) -> None:
+    """HAL, which builds the Su-30 under licence (a `partner` of the system), named as
+    the contract's party: a domestic order, not one from Russia."""
+    text = "Jets\nIndia signed a contract with Hindustan Aeronautics for 12 Su-30MKI jets."
+    assert _full(ex, text, date(2025, 6, 1)) == [
+        ("India", "India", "Hindustan Aeronautics", "Su-30MKI", "contracted", 12)
+    ]
+
+
+def test_a_company_built_suffix_keeps_the_company_but_not_a_country(ex: Extractor) -> None:
+    from service.extraction.text import article_mentions
+
+    found = article_mentions(
+        "the Boeing-built helicopters replace Israeli-made Kfir jets", ex.gazetteer
+    )
+    assert [(m.kind, m.name, m.text) for m in found] == [("company", "Boeing", "Boeing")]
