@@ -346,9 +346,9 @@ def find_totals(text: str) -> list[Quantity]:
     low = lowered(text)
     for match in _LAST_OF.finditer(text) if " and final" in low or " and last" in low else ():
         word = match.group("n").lower()
-        n = _ORDINALS.get(word) or int(re.sub(r"\D", "", word))
+        last = _ORDINALS.get(word) or int(re.sub(r"\D", "", word))
         found.append(
-            Quantity(n, n, match.group(), None, match.start(), match.end(), "quantity:total")
+            Quantity(last, last, match.group(), None, match.start(), match.end(), "quantity:total")
         )
     for match in _TOTAL.finditer(text):
         raw = match.group("a") or match.group("b") or match.group("c")
