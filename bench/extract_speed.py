@@ -130,19 +130,28 @@ def main() -> None:
     size = statistics.mean(len(a.encode()) for a in articles)
     for a in articles:  # warm up (gazetteer load, regex compilation)
         ex.extract(a)
-    rates = []
+    rates, cpu_rates = [], []
     for _ in range(5):
-        done, start = 0, time.perf_counter()
+        done, start, cpu = 0, time.perf_counter(), time.process_time()
         while time.perf_counter() - start < args.seconds / 5:
             for a in articles:
                 ex.extract(a)
                 done += 1
         rates.append(done / (time.perf_counter() - start))
+        cpu_rates.append(done / (time.process_time() - cpu))
     print(
         f"articles of {size:.0f} bytes: {statistics.median(rates):.0f} articles/s on one core, "
         f"median of 5 runs ({', '.join(f'{r:.0f}' for r in rates)}); "
         f"{statistics.median(rates) * size / 1024:.0f} KB/s, as many as "
         f"{statistics.median(rates) * size / 2048:.0f} articles of 2 KB"
+    )
+    # The machines are shared virtual ones: wall-clock rates drop when a neighbour is
+    # busy. CPU time counts only this process's work on its core.
+    best = max(cpu_rates)
+    print(
+        f"  by CPU time: {statistics.median(cpu_rates):.0f} articles/s median, {best:.0f} best "
+        f"of 5 ({', '.join(f'{r:.0f}' for r in cpu_rates)}); best: "
+        f"{best * size / 2048:.0f} articles of 2 KB"
     )
 
     text = prose()
