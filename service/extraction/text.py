@@ -42,7 +42,8 @@ def _bounded(line: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with offsets. Lines are hard boundaries; the first line is the headline.
+    """Sentences with offsets. Lines are hard boundaries; the first line is the headline,
+    unless it opens on a dateline ("WARSAW - ..."): then the text has no headline.
 
     A full stop ends a sentence unless it follows a known abbreviation or a single
     capital initial ("S. Jaishankar", "U.S."). Linear in the length of the text.
@@ -53,6 +54,9 @@ def split_sentences(text: str) -> list[Sentence]:
         line_text = line.group()
         if not line_text.strip():
             continue
+        if first_line and _DATELINE.match(line_text.strip()):
+            # "WARSAW - The defence ministry has signed...": a body without a headline
+            first_line = False
         start = 0
         pieces: list[tuple[int, int]] = []
         for boundary in _BOUNDARY.finditer(line_text):

@@ -1030,3 +1030,15 @@ def test_a_company_built_suffix_keeps_the_company_but_not_a_country(ex: Extracto
         "the Boeing-built helicopters replace Israeli-made Kfir jets", ex.gazetteer
     )
     assert [(m.kind, m.name, m.text) for m in found] == [("company", "Boeing", "Boeing")]
+
+
+def test_a_text_that_opens_on_a_dateline_has_no_headline(ex: Extractor) -> None:
+    """Pasted without its headline, an article's first line is body: its dateline is
+    read as one, and its deal is found."""
+    text = (
+        "WARSAW - The defence ministry has signed a contract for 96 AH-64E helicopters "
+        "from the United States."
+    )
+    assert _records(ex, text, date(2024, 6, 1)) == [
+        ("Poland", "United States", "AH-64E", "contracted", 96, 96)
+    ]
