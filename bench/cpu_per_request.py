@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import http_bench as hb  # bench/ is not a package: imported by path
+from workers import worker_memory_mb
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -40,17 +40,8 @@ def cpu_seconds(pid: int) -> float:
 
 
 def children(master: int) -> list[int]:
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-            found.append(int(pid))
-    return found
+    """The worker processes of a gunicorn master."""
+    return list(worker_memory_mb(master))
 
 
 def postgres_cpu() -> float:
@@ -71,15 +62,7 @@ def postgres_cpu() -> float:
 def measure(port: int, script: Path, seconds: int, worker: int) -> tuple[float, float, float]:
     """(requests/s, worker ms CPU per request, PostgreSQL ms CPU per request)."""
     before_worker, before_pg = cpu_seconds(worker), postgres_cpu()
-    out = subprocess.run(
-        [
-            *("wrk", "-t", "1", "-c", "1", "-d", f"{seconds}s", "--latency", "-s", str(script)),
-            f"http://127.0.0.1:{port}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = hb.wrk(port, script, seconds, connections=1, threads=1)
     result = hb.parse_wrk(out)
     if result.errors:
         raise SystemExit(f"{result.errors} failed requests on port {port}:\n{out}")

@@ -205,18 +205,23 @@ def parse_wrk(out: str) -> Result:
     return Result(rps, p50, p99, errors, requests)
 
 
+def wrk(port: int, script: Path, seconds: int, connections: int, threads: int = 2) -> str:
+    """wrk's report of one run of `script` against the server on `port`."""
+    return subprocess.run(
+        [
+            *("wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s"),
+            *("--timeout", "10s", "--latency", "-s", str(script)),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def run_wrk(port: int, script: Path, seconds: int, connections: int, master: int) -> Result:
     with MemorySampler(master) as memory:
-        out = subprocess.run(
-            [
-                *("wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s"),
-                *("--timeout", "10s", "--latency", "-s", str(script)),
-                f"http://127.0.0.1:{port}",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        out = wrk(port, script, seconds, connections)
     result = parse_wrk(out)
     result.peak_mb = memory.peak
     return result
