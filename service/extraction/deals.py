@@ -32,7 +32,7 @@ from .numbers import (
     quantity_of_them,
     unit_category,
 )
-from .parties import find_buyer, find_seller, passive_buyers
+from .parties import find_buyer, find_seller, joint_buyers, passive_buyers
 from .text import article_mentions, find_mentions
 from .trie import trie_regex
 from .types import Cue, Event, Mention, Money, Quantity, Sentence, status_rank
@@ -558,6 +558,7 @@ class Assembler:
         taken: set[int] = set()
         rejected = False
         passive: list[str | None] | None = None  # "bought by X, Y and Z": once a sentence
+        joint: list[str] = []
         # "to replace the NH90s whose contract it cancelled in 2022": the relative
         # clause is that system's stage, not the other systems' of the sentence.
         owned = {
@@ -622,15 +623,19 @@ class Assembler:
                 ]
             )
             if passive is None:
-                passive = [*passive_buyers(f.sentence, f.mentions)] or [None]
+                joint = joint_buyers(f.sentence, f.mentions)
+                passive = [*(passive_buyers(f.sentence, f.mentions) or joint)] or [None]
             buyers: list[str | None] = passive
+            # A count of a joint order is all the buyers' together: no buyer's own
+            # (as a combined value is no buyer's value), and never counted twice.
+            shared = quantity if not joint else None
             for buyer in buyers:
                 event = self._event(
                     f,
                     mention.name,
                     True,
                     mention.start,
-                    quantity=quantity,
+                    quantity=shared,
                     adjacent_company=self._adjacent_company(f, mention),
                     written=mention.text,
                     position=mention.start,

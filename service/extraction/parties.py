@@ -154,6 +154,39 @@ _PASSIVE_BY = re.compile(
 )
 
 
+_JOINT_OPENING = re.compile(r"\s*(?:and|&)\s+(?:the\s+)?$")
+_JOINT_VERB = re.compile(
+    r"(?i)^\s+(?:have|has|had|will|are|were)?\s*(?:jointly\s+|together\s+)?"
+    r"(?:signed|ordered|bought|placed|agreed|awarded|concluded)\b"
+    r"(?P<rest>[^.;]{0,80}?)\bwith\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$"
+)
+
+
+def joint_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
+    """ "Norway and Germany have signed a contract with thyssenkrupp Marine Systems for
+    six submarines": two governments opening the sentence that contract together with
+    a company are buyers of a deal each (labelling rule 8). Two governments signing
+    with each other ("Belgium and Poland signed a letter of intent") are not."""
+    countries = [m for m in mentions if m.kind == "country"]
+    companies = [m for m in mentions if m.kind == "company"]
+    if len(countries) < 2 or not companies:
+        return []
+    first, second = countries[0], countries[1]
+    opening = sentence.text[sentence.body_start : first.start]
+    if opening.strip() not in {"", "The", "the"}:
+        return []
+    if not _JOINT_OPENING.fullmatch(sentence.text[first.end : second.start]):
+        return []
+    if first.name == second.name:
+        return []
+    company = companies[0]
+    if company.start < second.end or not _JOINT_VERB.match(
+        sentence.text[second.end : company.start]
+    ):
+        return []
+    return [first.name, second.name]
+
+
 def passive_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
     """Countries listed after "bought by" ("bought by Belgium, the Czech Republic and
     Lithuania"): each is a buyer of its own deal."""

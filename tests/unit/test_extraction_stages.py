@@ -1042,3 +1042,23 @@ def test_a_text_that_opens_on_a_dateline_has_no_headline(ex: Extractor) -> None:
     assert _records(ex, text, date(2024, 6, 1)) == [
         ("Poland", "United States", "AH-64E", "contracted", 96, 96)
     ]
+
+
+def test_a_joint_order_is_a_record_per_buyer_without_the_combined_count(
+    ex: Extractor,
+) -> None:
+    """ "Denmark and Norway have signed a contract with Saab": each buyer has its deal
+    (labelling rule 8); the 20 jets are both buyers' together, so neither record
+    claims them (two records of 20 would count 40)."""
+    text = "Jets\nDenmark and Norway have signed a contract with Saab for 20 Gripen E fighters."
+    assert sorted(_records(ex, text, date(2025, 6, 1)), key=str) == [
+        ("Denmark", "Sweden", "Gripen E", "contracted", None, None),
+        ("Norway", "Sweden", "Gripen E", "contracted", None, None),
+    ]
+
+
+def test_two_governments_signing_with_each_other_are_buyer_and_seller(ex: Extractor) -> None:
+    text = "Guns\nEstonia and South Korea signed an agreement for 12 K9 howitzers."
+    assert _records(ex, text, date(2025, 6, 1)) == [
+        ("Estonia", "South Korea", "K9", "contracted", 12, 12)
+    ]
