@@ -101,13 +101,19 @@ class Gazetteer:
     def compile(self) -> None:
         """Build the one-pass matchers over all spellings (after every add)."""
         edge_before = r"(?<![\w/&-])"
-        edge_after = r"(?:s|['’]s|-built|-made|-designed|-developed)?(?![\w-])"
+        suffixes = "|".join(re.escape(s) for s in MAKER_SUFFIXES)
+        edge_after = rf"(?:s|['’]s|{suffixes})?(?![\w-])"
         self.matcher = re.compile(edge_before + "(?:" + trie_regex(self.terms) + ")" + edge_after)
         # Over lowered(text): a lower-case pattern runs faster than re.IGNORECASE.
         spellings = {spelling.lower() for spelling in self.folded}
         self.folded_matcher = re.compile(
             edge_before + "(?:" + trie_regex(spellings) + ")" + lower_pattern(edge_after)
         )
+
+
+MAKER_SUFFIXES = ("-built", "-made", "-designed", "-developed")
+"""Suffixes after a company's name that keep it a mention: "Boeing-built" (the
+matchers allow them; text.article_mentions keeps only companies so suffixed)."""
 
 
 def literal_words(pattern: str) -> tuple[str, ...]:

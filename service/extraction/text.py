@@ -6,7 +6,7 @@ import itertools
 import re
 
 from .casing import lowered
-from .gazetteer import Gazetteer
+from .gazetteer import MAKER_SUFFIXES, Gazetteer
 from .types import Mention, Sentence
 
 _ABBREVIATIONS = frozenset(
@@ -101,10 +101,6 @@ def _lookup(gazetteer: Gazetteer, text: str) -> tuple[str, str, str] | None:
         if hit is not None and hit[0] == "country":
             return None  # "Swedes" is an adjective entry of its own; no guessing
     return hit
-
-
-MAKER_SUFFIXES = ("-built", "-made", "-designed", "-developed")
-"""Suffixes after a company's name that keep it a mention: "Boeing-built"."""
 
 
 def article_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:

@@ -72,7 +72,11 @@ def _assign(record: Procurement, data: Mapping[str, Any], *, replace: bool) -> b
 
 def etag(record: Any) -> str:
     """The record's strong entity tag: it changes with every change (version)."""
-    return f'"{record.id.hex}.{record.version}"'
+    return _tag(record.id, record.version)
+
+
+def _tag(record_id: uuid.UUID, version: int) -> str:
+    return f'"{record_id.hex}.{version}"'
 
 
 def check_if_match(record: Procurement, if_match: str | None, required: bool) -> None:
@@ -151,7 +155,7 @@ def get_row(session: Session, record_id: uuid.UUID) -> tuple[Any, ...]:
 
 def row_etag(row: tuple[Any, ...]) -> str:
     """etag() of a get_row tuple."""
-    return f'"{row[_ID].hex}.{row[_VERSION]}"'
+    return _tag(row[_ID], row[_VERSION])
 
 
 def get(session: Session, record_id: uuid.UUID) -> Procurement:

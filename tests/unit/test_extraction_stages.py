@@ -202,18 +202,13 @@ def test_negated_or_future_cues_are_dropped(ex: Extractor, sentence: str) -> Non
 # --- whole articles -------------------------------------------------------------------
 
 
-def _records(ex: Extractor, text: str, published: date | None = None) -> list[tuple[object, ...]]:
-    return [
-        (
-            c.fields["buyer"],
-            c.fields["seller"],
-            c.fields["system"],
-            c.fields["status"],
-            c.fields["quantity_min"],
-            c.fields["quantity_max"],
-        )
-        for c in ex.extract(text, published)
-    ]
+KEY = ("buyer", "seller", "system", "status", "quantity_min", "quantity_max")
+
+
+def _records(
+    ex: Extractor, text: str, published: date | None = None, fields: tuple[str, ...] = KEY
+) -> list[tuple[object, ...]]:
+    return [tuple(c.fields[f] for f in fields) for c in ex.extract(text, published)]
 
 
 def test_sale_to_buyer_and_fms_seller(ex: Extractor) -> None:
@@ -908,17 +903,9 @@ def test_removed_from_a_programme_cancels_and_from_stops_at_a_clause(ex: Extract
 
 
 def _full(ex: Extractor, text: str, published: date) -> list[tuple[object, ...]]:
-    return [
-        (
-            c.fields["buyer"],
-            c.fields["seller"],
-            c.fields["manufacturer"],
-            c.fields["system"],
-            c.fields["status"],
-            c.fields["quantity_min"],
-        )
-        for c in ex.extract(text, published)
-    ]
+    """_records with the maker."""
+    fields = ("buyer", "seller", "manufacturer", "system", "status", "quantity_min")
+    return _records(ex, text, published, fields)
 
 
 @pytest.mark.parametrize(
