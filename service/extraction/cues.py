@@ -23,6 +23,8 @@ _TEMPORAL = {"when", "once"}
 _WHETHER = re.compile(r"\bwhether\b")
 _WAITING = {"awaiting", "awaits", "awaited", "await", "pending", "before", "until"}
 _RELATIVE = re.compile(r"\b(?:it|they|which|that|who)\b")
+_PAST_END = re.compile(r"\b(?:was|were) (?:[a-z]+ed|handed over)$|\b(?:arrived|landed|reached)$")
+"""A cue ending on a past event ("when the first of its two aircraft was handed over")."""
 _PAST_VERB = re.compile(r"^[a-z]+ed\b|^(?:tore|took|bought|made|paid|gave|won|chose)\b")
 
 
@@ -39,7 +41,11 @@ def _guarded(gazetteer: Gazetteer, low: str, match: re.Match[str]) -> bool:
     window = " ".join(clause.split()[-_GUARD_WINDOW:])
     found = list(gazetteer.guards.finditer(window))
     hits = {m.group() for m in found}
-    if hits and hits <= _TEMPORAL and _PAST_VERB.match(match.group()):
+    if (
+        hits
+        and hits <= _TEMPORAL
+        and (_PAST_VERB.match(match.group()) or _PAST_END.search(match.group()))
+    ):
         return False
     if hits and hits <= _WAITING and _RELATIVE.search(window, found[-1].end()):
         # "is awaiting the 42 Rafale jets it ordered", "before the tanks it ordered

@@ -32,7 +32,7 @@ from .numbers import (
     quantity_of_them,
     unit_category,
 )
-from .parties import find_buyer, find_seller, joint_buyers, passive_buyers
+from .parties import find_buyer, find_seller, joint_buyers, passive_buyers, purchasing_subject
 from .text import article_mentions, find_mentions
 from .trie import trie_regex
 from .types import Cue, Event, Mention, Money, Quantity, Sentence, status_rank
@@ -73,6 +73,13 @@ _NOT_OBJECT = re.compile(
     r"(?:the|a|an)\s+(?!(?:next|coming|past|last|first)\b)"
     r"(?:[\w'-]+\s+){0,4}(?:and|or)\s+" + _DETERMINER + r"(?:[\w'-]+\s+){0,2}$"
     r"|\bcompar(?:ed|ing|es)\b[^.;]{0,60}\b(?:with|against)\s+(?:[\w'-]+\s+){0,2}$"
+    # "chosen over India's Tejas, the Chinese-Pakistani JF-17 and Turkey's Hurjet": a
+    # list of rivals without a verb of its own
+    r"|\b(?:chosen|selected|picked|preferred|favou?red)\s+over\s+"
+    r"(?:(?![\w-]+ed\b)[\w'’/-]+,?\s+){0,10}$"
+    # "relying on its ageing F-16s": what the buyer has, not what it buys
+    r"|\b(?:rel(?:y|ies|ying|ied) on|depend(?:s|ing|ed)? on)\s+(?:its|their|the)\s+"
+    r"(?:[\w'-]+\s+){0,2}$"
 )
 _FLEET_AFTER = re.compile(r"(?i)^\w*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
@@ -86,6 +93,11 @@ _ON_ORDER = re.compile(
 )
 """A purchase not delivered yet, however old: "ordered in 2022, with deliveries
 planned between 2027 and 2028"."""
+_NOT_ARRIVED = re.compile(
+    r"(?i)\b(?:not one|none|neither) of (?:those|these|them)\b|"
+    r"\b(?:they|those|these)\b[^.;]{0,40}\b(?:yet to|not yet|still not)\b"
+)
+"""A purchase reported as not delivered: "Not one of those jets has yet reached"."""
 _IN_SERVICE = re.compile(
     r"(?i)\b(?:in service|already (?:flies|fly|operates|operate|fields|uses|has)|now in service|"
     r"have been in service|has been in service|entered service)\b"
@@ -93,7 +105,8 @@ _IN_SERVICE = re.compile(
 _COMPANY_SUBJECT = re.compile(r"^(?:The\s+)?$")
 _GENERIC_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:government|ministry|defen[cs]e ministry|army|navy|air force|military|"
-    r"armed forces|cabinet|it|they|officials)\b"
+    r"armed forces|cabinet|it|they|officials|"
+    r"(?:department|ministry) of (?:national\s+)?defen[cs]e|defen[cs]e department)\b"
 )
 _FMS = re.compile(
     r"(?i)foreign military sales?|\bDSCA\b|Defense Security Cooperation Agency|State Department|"
@@ -112,6 +125,9 @@ _CLAUSE_BREAK = re.compile(
     # "already operates Patriot batteries, and Washington cleared NASAMS": a named
     # subject and its own verb
     r"|,\s+and\s+(?=[A-Z][\w-]+\s+(?:has\s+|have\s+|had\s+)?(?:[a-z]+ed|sold|bought|signed)\b)"
+    # "agreed to buy four more Gripen jets, and extended the lease of the fleet": a
+    # past-tense verb and its object after ", and" is a clause of the same subject
+    r"|,\s+and\s+(?=[a-z]+ed\s+(?:the|a|an|its|their)\s)"
     # "bought NASAMS earlier and has not joined the IRIS-T project": a negated verb
     # after "and" is a clause of its own, comma or not.
     r"|\s+and\s+(?=(?:is|are|was|were|has|have|had|does|do|did)\s+(?:not|never)\b)"
@@ -591,7 +607,7 @@ class Assembler:
             if len(seen) == _MAX_SYSTEMS:
                 break  # a list of designations, not a sentence about deals
             if mention.start not in owned and _NOT_OBJECT.search(
-                f.body[max(0, mention.start - 60) : mention.start]
+                f.body[max(0, mention.start - 90) : mention.start]
             ):
                 rejected = True
                 continue
@@ -795,6 +811,13 @@ class Assembler:
                 taken.add(quantity.start)
             later = dataclasses.replace(event, status=cue.status, cue=cue, quantity=quantity)
             later.money = None
+            buyer = purchasing_subject(f.sentence, f.mentions, low, high)
+            if buyer is not None and buyer != event.buyer:
+                # "..., while Poland ordered 48 of them": the same system, another buyer
+                later.buyer, later.buyer_rule = buyer, "buyer:subject-of-purchase"
+                later.seller, later.seller_rule = self._seller(f, low)
+                # its own clause dates it; the first clause's variant is not its own
+                later.position, later.written = low, None
             extra.append(later)
             if not part:
                 event = later  # the next clause may go on with this stage's deal
@@ -837,9 +860,21 @@ class Assembler:
         if _DECADE.search(text) or _IN_SERVICE.search(text):
             return True
         year = self.past_year(f, bounds, position)
-        return (
+        old = (
             year is not None and self.reference_year is not None and year <= self.reference_year - 3
         )
+        return old and not self._denied_next(f)
+
+    def _denied_next(self, f: Facts) -> bool:
+        """ "...the 83 Tejas the ministry contracted in 2021. Not one of those jets has
+        yet reached the air force": the next sentence, about no other system, says the
+        purchase is not delivered."""
+        following = self.facts_by_index.get(f.sentence.index + 1)
+        if following is None or {m.name for m in following.systems()} - {
+            m.name for m in f.systems()
+        }:
+            return False
+        return _NOT_ARRIVED.search(following.body) is not None
 
     # -- deals -------------------------------------------------------------------------
 
@@ -884,6 +919,16 @@ class Assembler:
 
     def _target_for_generic(self, event: Event) -> Deal | None:
         kind = event.category_hint
+        if event.money is not None and event.quantity is None and self.touched:
+            # "...12 AH-1Z helicopters, 28 engines and 2,000 APKWS rockets. The package is
+            # estimated at $997 million": the value of the deal the last sentence
+            # reported is its first-named (main) system's.
+            index = self.touched[-1].events[-1].sentence.index
+            for deal in self.touched[-_LOOKBACK:]:
+                if deal.events[-1].sentence.index == index:
+                    if event.generic or compatible(kind, self.g.systems[deal.system].category):
+                        return deal
+                    break
         # "The drones", "the contract": the deal most recently reported (looking back a
         # bounded way, so that long texts stay linear).
         for deal in reversed(self.touched[-_LOOKBACK:]):

@@ -93,7 +93,14 @@ class Gazetteer:
             self.folded.setdefault(spelling.casefold(), (kind, name, source))
 
     def lookup(self, spelling: str) -> tuple[str, str, str] | None:
-        return self.terms.get(spelling) or self.folded.get(spelling.casefold())
+        hit = self.terms.get(spelling) or self.folded.get(spelling.casefold())
+        if hit is None and _NATIONAL_SUFFIX.search(spelling):
+            # "Leopard 2A7HU", "K9NO": a buyer's code on a known designation
+            base = spelling[:-2]
+            hit = self.terms.get(base) or self.folded.get(base.casefold())
+            if hit is not None and hit[0] != "system":
+                return None
+        return hit
 
     matcher: re.Pattern[str] = re.compile(r"(?!)")
     folded_matcher: re.Pattern[str] = re.compile(r"(?!)")
@@ -103,13 +110,19 @@ class Gazetteer:
         edge_before = r"(?<![\w/&-])"
         suffixes = "|".join(re.escape(s) for s in MAKER_SUFFIXES)
         edge_after = rf"(?:s|['’]s|{suffixes})?(?![\w-])"
-        self.matcher = re.compile(edge_before + "(?:" + trie_regex(self.terms) + ")" + edge_after)
+        # A designation may carry a buyer's two-letter code ("Leopard 2A7HU", "K9NO"),
+        # in the exact-case matcher only (lookup keeps it for systems alone).
+        coded = rf"(?:(?<=[0-9A-Z])[A-Z]{{2}})?{edge_after}"
+        self.matcher = re.compile(edge_before + "(?:" + trie_regex(self.terms) + ")" + coded)
         # Over lowered(text): a lower-case pattern runs faster than re.IGNORECASE.
         spellings = {spelling.lower() for spelling in self.folded}
         self.folded_matcher = re.compile(
             edge_before + "(?:" + trie_regex(spellings) + ")" + lower_pattern(edge_after)
         )
 
+
+_NATIONAL_SUFFIX = re.compile(r"[0-9A-Z][A-Z]{2}$")
+"""A designation followed by a buyer's two-letter code: "2A7HU", "K9NO", "FA-50PL"."""
 
 MAKER_SUFFIXES = ("-built", "-made", "-designed", "-developed")
 """Suffixes after a company's name that keep it a mention: "Boeing-built" (the

@@ -44,7 +44,7 @@ _WHOSE_PURCHASE = re.compile(
 country named buys."""
 _FROM = re.compile(
     r"(?i)(?<!help )(?<!support )(?<!assistance )(?<!funding )(?<!flying )(?<!operating )"
-    r"(?<!based )(?<!flown )"
+    r"(?<!based )(?<!flown )(?<!flown in )(?<!flew in )(?<!ferried )"
     # "expelled it from the F-35 programme after Ankara": a clause word ends the phrase
     r"\bfrom\s+(?:the\s+)?(?:(?!(?:after|before|when|while|but|since|because|as)\s)[\w-]+\s+){0,3}$"
 )
@@ -74,7 +74,7 @@ _LIST_GAP = re.compile(r"(?i)\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\
 _COMPANY_NOUN = re.compile(
     r"(?i)^(?:['’]s)?\s*(?:-?(?:made|built|designed|manufactured|developed|based|produced)\b|"
     r"(?:[\w-]+\s+){0,2}(?:manufacturer|company|firm|group|maker|contractor|shipyard|"
-    r"shipbuilder|consortium|joint venture|industry|industries)\b)"
+    r"shipbuilder|consortium|joint venture|industry|industries|subsidiary|division|affiliate)\b)"
 )
 _MADE = re.compile(r"(?i)^-(?:made|built|designed|manufactured)\b")
 
@@ -149,8 +149,20 @@ def find_buyer(
     return None
 
 
+def purchasing_subject(
+    sentence: Sentence, mentions: list[Mention], low: int, high: int
+) -> str | None:
+    """The country that buys in the clause `low`..`high` of a sentence ("..., while Poland
+    ordered 48 of them"), or None."""
+    for m in mentions:
+        if m.kind == "country" and low <= m.start < high and _BUYS_AFTER.match(_after(sentence, m)):
+            return m.name
+    return None
+
+
 _PASSIVE_BY = re.compile(
-    r"(?i)\b(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted)\s+by\s+$"
+    r"(?i)\b(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted)\s+by\s+"
+    r"(?:the\s+)?$"
 )
 
 

@@ -1049,3 +1049,121 @@ def test_two_governments_signing_with_each_other_are_buyer_and_seller(ex: Extrac
     assert _records(ex, text, date(2025, 6, 1)) == [
         ("Estonia", "South Korea", "K9", "contracted", 12, 12)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Jets\nNEW DELHI - The ministry contracted with Hindustan Aeronautics for 12 "
+            "Su-30MKI jets in 2024.",
+            date(2025, 6, 1),
+            [("India", "India", "Su-30MKI", "contracted", 12, 12)],
+            id="contracted-with",
+        ),
+        pytest.param(
+            "Jets\nThe Czech Republic agreed to buy two more Gripen C jets from Saab, and "
+            "extended the lease of its 14 Gripens.",
+            date(2025, 6, 1),
+            [("Czechia", "Sweden", "Gripen", "contracted", 2, 2)],
+            id="agreed-to-buy-and-a-lease-in-its-own-clause",
+        ),
+        pytest.param(
+            "Tankers\nPortugal celebrated when the first of its five KC-390 aircraft was "
+            "handed over by Embraer.",
+            date(2025, 6, 1),
+            [("Portugal", "Brazil", "KC-390", "delivering", 5, 5)],
+            id="when-the-first-was-handed-over",
+        ),
+        pytest.param(
+            "Tanks\nNorway has ordered 54 Leopard 2A8NO tanks from KNDS.",
+            date(2025, 6, 1),
+            [("Norway", "Germany", "Leopard 2A8NO", "contracted", 54, 54)],
+            id="buyer-code-on-a-designation",
+        ),
+        pytest.param(
+            "Helicopters\nThe first four of 12 AW149 helicopters ordered by the Polish Army "
+            "have arrived, flown in from Germany.",
+            date(2025, 6, 1),
+            [("Poland", "Italy", "AW149", "delivering", 12, 12)],
+            id="ordered-by-the-and-flown-in-from",
+        ),
+        pytest.param(
+            "Helicopters\nMANILA - The Department of National Defense signed a contract for "
+            "10 S-70i helicopters with PZL Mielec, the Polish subsidiary of Lockheed Martin.",
+            date(2025, 6, 1),
+            [("Philippines", "United States", "S-70i", "contracted", 10, 10)],
+            id="a-subsidiary-country-is-not-the-buyer",
+        ),
+        pytest.param(
+            "Jets\nSpain has ordered 24 Hurjet trainers, chosen over Italy's M-346, the "
+            "Korean T-50 and Britain's Hawk.",
+            date(2025, 6, 1),
+            [("Spain", "Turkey", "Hürjet", "contracted", 24, 24)],
+            id="a-list-of-rivals",
+        ),
+        pytest.param(
+            "Jets\nThailand, still relying on its ageing F-16s, has ordered 12 Gripen C "
+            "fighters from Saab.",
+            date(2025, 6, 1),
+            [("Thailand", "Sweden", "Gripen", "contracted", 12, 12)],
+            id="relying-on-its-fleet",
+        ),
+        pytest.param(
+            "Jets\nThe Philippines received 12 FA-50 jets in 2017, while Poland ordered 48 "
+            "of them in 2022.",
+            date(2023, 6, 1),
+            [
+                ("Philippines", "South Korea", "FA-50", "delivered", 12, 12),
+                ("Poland", "South Korea", "FA-50", "contracted", 48, 48),
+            ],
+            id="another-buyer-of-them-in-a-later-clause",
+        ),
+        pytest.param(
+            "Rockets\nThe State Department approved the sale of 500 APKWS rockets to Nigeria.",
+            date(2025, 6, 1),
+            [("Nigeria", "United States", "APKWS", "approved", 500, 500)],
+            id="apkws",
+        ),
+    ],
+)
+def test_batch_16_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+def test_an_old_purchase_denied_by_the_next_sentence_is_not_delivered(ex: Extractor) -> None:
+    """A purchase years old is taken as delivered, unless the next sentence says those
+    jets have not arrived."""
+    bought = "Jets\nIndia bought 36 Rafale jets from France in 2016."
+    assert _records(ex, bought + " Officials praised the deal.", date(2025, 6, 1)) == [
+        ("India", "France", "Rafale", "delivered", 36, 36)
+    ]
+    denied = bought + " Not one of those jets has reached the air force yet."
+    assert _records(ex, denied, date(2025, 6, 1)) == [
+        ("India", "France", "Rafale", "contracted", 36, 36)
+    ]
+
+
+def test_a_buyer_code_is_read_on_systems_only(ex: Extractor) -> None:
+    g = ex.gazetteer
+    assert g.lookup("Leopard 2A8NO") == g.lookup("Leopard 2A8")
+    assert g.lookup("USAF") is None  # "US" + "AF" is no system
+
+
+def test_a_package_value_in_the_next_sentence_goes_to_the_first_named_system(
+    ex: Extractor,
+) -> None:
+    """Labelling rule: one value covering several systems is the main (first-named)
+    system's, also when the value comes a sentence later."""
+    text = (
+        "Sale\nThe State Department approved the sale of 12 AH-1Z helicopters and 500 APKWS "
+        "rockets to Nigeria. The package is estimated at $997 million."
+    )
+    fields = ("system", "value_amount", "value_currency")
+    assert sorted(_records(ex, text, date(2025, 6, 1), fields), key=str) == [
+        ("AH-1Z", "997000000", "USD"),
+        ("APKWS", None, None),
+    ]
