@@ -1110,6 +1110,13 @@ def test_two_governments_signing_with_each_other_are_buyer_and_seller(ex: Extrac
             id="relying-on-its-fleet",
         ),
         pytest.param(
+            "Jets\nThe air force relies on its ageing F-16s and Su-27/30 fleet until the 42 "
+            "Rafale jets Jakarta has ordered from Dassault Aviation arrive.",
+            date(2025, 6, 1),
+            [("Indonesia", "France", "Rafale", "contracted", 42, 42)],
+            id="relying-on-a-list-of-fleets",
+        ),
+        pytest.param(
             "Jets\nThe Philippines received 12 FA-50 jets in 2017, while Poland ordered 48 "
             "of them in 2022.",
             date(2023, 6, 1),
