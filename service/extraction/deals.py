@@ -79,7 +79,8 @@ _NOT_OBJECT = re.compile(
     r"(?:(?![\w-]+ed\b)[\w'’/-]+,?\s+){0,10}$"
     # "relying on its ageing F-16s": what the buyer has, not what it buys
     r"|\b(?:rel(?:y|ies|ying|ied) on|depend(?:s|ing|ed)? on)\s+(?:its|their|the)\s+"
-    r"(?:[\w'/-]+,?\s+){0,6}$"
+    r"(?:(?!(?:has|have|had|is|are|was|were|will|would|until|before|after|while|but|"
+    r"[\w-]+ed)\b)[\w'/-]+,?\s+){0,6}$"
 )
 _FLEET_AFTER = re.compile(r"(?i)^[\w/-]*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
