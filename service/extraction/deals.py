@@ -27,12 +27,20 @@ from .numbers import (
     find_money,
     find_quantities,
     find_totals,
+    parse_number,
     quantity_after,
     quantity_before,
     quantity_of_them,
     unit_category,
 )
-from .parties import find_buyer, find_seller, joint_buyers, passive_buyers, purchasing_subject
+from .parties import (
+    find_buyer,
+    find_seller,
+    joint_buyers,
+    listed_subjects,
+    passive_buyers,
+    purchasing_subject,
+)
 from .text import article_mentions, find_mentions
 from .trie import trie_regex
 from .types import Cue, Event, Mention, Money, Quantity, Sentence, status_rank
@@ -69,7 +77,8 @@ _NOT_OBJECT = re.compile(
     r"rejecting|rejected|declining|declined|turning down|turned down)\b(?:\s+[\w'-]+){0,5}\s+$"
     # "chosen over the Finnish Patria vehicle and the Spanish-Austrian ASCOD": every rival
     # of the list; "compared the Rafale M with Boeing's F/A-18": the one it was compared with
-    r"|(?:\b(?<!took )(?<!taken )(?<!takes )(?<!taking )over|\bahead of|\binstead of)\s+"
+    r"|(?:\b(?<!took )(?<!taken )(?<!takes )(?<!taking )over|\bahead of|\binstead of|"
+    r"\bsuch as|\blike)\s+"
     r"(?:the|a|an)\s+(?!(?:next|coming|past|last|first)\b)"
     r"(?:[\w'-]+\s+){0,4}(?:and|or)\s+" + _DETERMINER + r"(?:[\w'-]+\s+){0,2}$"
     r"|\bcompar(?:ed|ing|es)\b[^.;]{0,60}\b(?:with|against)\s+(?:[\w'-]+\s+){0,2}$"
@@ -85,17 +94,23 @@ _NOT_OBJECT = re.compile(
 _FLEET_AFTER = re.compile(r"(?i)^[\w/-]*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_MORE_FROM = re.compile(
+    r"(?i)(?P<n>\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+more\b"
+    r"[^.;,]{0,40}?\bfrom\b"
+)
+"""A later clause's purchase of more of the system from another seller."""
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
     r"will (?:arrive|be delivered|cost|hand over|deliver|ship|supply|transfer)|(?:is|are) due|"
     r"held up|slipped|slipping|behind schedule|"
-    r"running late|postponed|pushed back)\b"
+    r"running late|postponed|pushed back|"
+    r"(?:is|are) (?:still |also |now |currently )?(?:building|constructing|assembling|producing))\b"
 )
 """A purchase not delivered yet, however old: "ordered in 2022, with deliveries
 planned between 2027 and 2028"."""
 _NOT_ARRIVED = re.compile(
-    r"(?i)\b(?:not one|none|neither) of (?:those|these|them)\b|"
+    r"(?i)\b(?:not one|none|neither) of (?:those|these|them|the)\b|"
     r"\b(?:they|those|these)\b[^.;]{0,40}\b(?:yet to|not yet|still not)\b"
 )
 """A purchase reported as not delivered: "Not one of those jets has yet reached"."""
@@ -121,6 +136,9 @@ _CLAUSE_BREAK = re.compile(
     # ", and" starts a clause of its own.
     r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they|"
     r"last|this|next|earlier|since|in\s+(?:19|20)\d\d)\b)"
+    # "bought 17 F-16s from Portugal, and 32 more from Norway": another purchase
+    r"|,\s+and\s+(?=(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s+more\b)"
     # ", and the first of 32 F-16s arrived": a new subject after ", and"
     r"|,\s+and\s+(?=the\s+(?:first|last|rest|remaining|final)\b)"
     # "already operates Patriot batteries, and Washington cleared NASAMS": a named
@@ -203,6 +221,11 @@ _WHOSE_STAGE = re.compile(
     r"(?i)s?,?\s+whose\s+(?:[\w-]+\s+){0,2}?(?:contract|order|purchase|deal|delivery|deliveries)"
     r"\b[^.;,]{0,60}"
 )
+_OWN_RELATIVE = re.compile(
+    r"(?i)s?\s+(?:that\s+|which\s+)?(?:it|they|(?-i:[A-Z][\w-]+))\s+(?:has\s+|had\s+|have\s+)?"
+    r"(?:ordered|bought|purchased|acquired|signed for)\b[^.;,]{0,60}"
+)
+"""A relative clause right after a system: "the Super Hornets it ordered from Boeing"."""
 """A relative clause giving a system's own stage: "the NH90s whose contract it cancelled"."""
 _PRONOUN = re.compile(
     r"(?i)\b(?:of (?:them|these|those)|they|these|those)\b"
@@ -210,10 +233,20 @@ _PRONOUN = re.compile(
     r"eight|nine|ten|eleven|twelve|dozen)\b"
 )
 """The equipment of the deal just reported, as a pronoun."""
-_FOR_PLATFORM = re.compile(r"(?i)\b(?:for|on|to arm) (?:its|their) (?:[\w'-]+\s+){0,2}$")
+_FOR_PLATFORM = re.compile(
+    r"(?i)\b(?:(?:for|on|to arm) (?:its|their)|"
+    r"(?:mounted|fitted|installed|integrated|carried) (?:on|to|into|by)(?: the| its| their)?) "
+    r"(?:[\w'-]+\s+){0,2}$"
+)
 """The platform a bought weapon is for, named after the weapon."""
 _STRONG_BUYER = frozenset(
-    {"buyer:sale-to", "buyer:supply-with", "buyer:subject-of-purchase", "buyer:whose-purchase"}
+    {
+        "buyer:sale-to",
+        "buyer:supply-with",
+        "buyer:subject-of-purchase",
+        "buyer:whose-purchase",
+        "buyer:order-from",
+    }
 )
 _VARIANT_GAP = re.compile(r"(?i)\s*(?:[\w-]+\s+){0,2}?(?:and|plus|as well as)\s+")
 """Between the counts of two variants: "200 Tomahawk Block V missiles and 20 ..."."""
@@ -581,9 +614,11 @@ class Assembler:
         owned = {
             m.start: found
             for m in f.systems()
-            if (found := _WHOSE_STAGE.match(f.body, m.end)) is not None
+            if (found := _WHOSE_STAGE.match(f.body, m.end) or _OWN_RELATIVE.match(f.body, m.end))
+            is not None
         }
         relatives = [r.span() for r in _WHOSE_STAGE.finditer(f.body)] if " whose " in f.body else []
+        relatives += [found.span() for found in owned.values()]
         lead = self._leading_anaphor(f)
         if lead is not None:
             events.append(lead)
@@ -628,19 +663,31 @@ class Assembler:
             # The stage of a named system is what its own clause says: in "plans to build
             # ships armed with SM-6, after abandoning Aegis Ashore" nothing cancels SM-6.
             low, high = clause_of(f.body, mention.start)
+            relative = False
             if mention.start in owned:
-                low, high = owned[mention.start].span()
+                found = owned[mention.start]
+                if found.re is _OWN_RELATIVE:
+                    # "is receiving Typhoons ... alongside the Super Hornets it ordered":
+                    # a stage wholly before the system is another system's; "the first
+                    # 20 of the 96 K2 tanks that Poland ordered have arrived" spans it
+                    relative = True
+                else:
+                    low, high = found.span()
             own = owned[mention.start].end() if mention.start in owned else None
             spans = [span for span in relatives if span[1] != own]
             cue = strongest(
                 [
                     c
                     for c in f.cues
-                    if low <= c.start < high and not any(a <= c.start < b for a, b in spans)
+                    if low <= c.start < high
+                    and not any(a <= c.start < b for a, b in spans)
+                    and not (relative and c.end <= mention.start)
                 ]
             )
             if passive is None:
-                joint = joint_buyers(f.sentence, f.mentions)
+                joint = joint_buyers(f.sentence, f.mentions) or listed_subjects(
+                    f.sentence, f.mentions
+                )
                 passive = [*(passive_buyers(f.sentence, f.mentions) or joint)] or [None]
             buyers: list[str | None] = passive
             # A count of a joint order is all the buyers' together: no buyer's own
@@ -791,6 +838,37 @@ class Assembler:
             if any(low <= m.start < high for m in f.systems()):
                 break
             cue = strongest([c for c in f.cues if low <= c.start < high])
+            more = _MORE_FROM.match(f.body, low)
+            if more is not None:
+                # "..., and 32 more from Norway, the first of which arrived": a purchase
+                # of its own, from the seller its clause names
+                counted = next((q for q in f.quantities if low <= q.start < more.end()), None)
+                if counted is None and (n := parse_number(more.group("n"))) is not None:
+                    counted = Quantity(
+                        n,
+                        n,
+                        more.group("n"),
+                        None,
+                        more.start("n"),
+                        more.end("n"),
+                        "quantity:exact",
+                    )
+                later = dataclasses.replace(
+                    event,
+                    status=cue.status if cue else event.status,
+                    cue=cue or event.cue,
+                    quantity=counted,
+                    position=low,
+                    written=None,
+                    separate=True,
+                )
+                later.money = None
+                later.seller, later.seller_rule = self._seller(f, low)
+                if counted is not None:
+                    taken.add(counted.start)
+                extra.append(later)
+                event = later
+                continue
             if cue is None or cue.status == event.status:
                 continue
             quantity = quantity_of_them(f.body, low, high)
@@ -945,18 +1023,19 @@ class Assembler:
         }:
             return None
         named = {c.name for c in event.companies}
-        best: tuple[int, int, str] | None = None
+        best: tuple[int, int, int, int, str] | None = None
         for index, m in self.system_mentions:
             system = self.g.systems[m.name]
             if not event.generic and not compatible(kind, system.category):
                 continue
             by_maker = 0 if system.maker in named else 1
-            score = (by_maker, abs(index - event.sentence.index), m.name)
+            # nearest sentence, then the first named in it
+            score = (by_maker, abs(index - event.sentence.index), index, m.start, m.name)
             if best is None or score < best:
                 best = score
         if best is None:
             return None
-        return self._new_deal(event.buyer or self.primary_buyer, best[2])
+        return self._new_deal(event.buyer or self.primary_buyer, best[-1])
 
     def _new_deal(self, buyer: str | None, system: str) -> Deal:
         deal = Deal(buyer=buyer, system=system)
@@ -1084,7 +1163,7 @@ class Assembler:
                 continue
             if self.primary_buyer is None and event.status and event.buyer_rule != "buyer:article":
                 self.primary_buyer = event.buyer
-            deal = self._find_deal(event.buyer, event.system)
+            deal = None if event.separate else self._find_deal(event.buyer, event.system)
             if deal is None and event.status == "approved":
                 deal = self._export_approval(event)
             enumerated = self._enumerated(f)

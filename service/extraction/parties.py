@@ -99,6 +99,12 @@ def _locates_company(sentence: Sentence, mention: Mention, following: Mention | 
     )
 
 
+_ORDER_FROM = re.compile(
+    r"(?i)\b(?:order|orders|contract|contracts)\s+(?:[\w$€£.,-]+\s+){0,3}?from\s+(?:the\s+)?$"
+)
+""""Rheinmetall has received an order from the German armed forces": who orders buys."""
+
+
 def find_buyer(
     sentence: Sentence, mentions: list[Mention], gazetteer: Gazetteer, seller: str | None
 ) -> tuple[str, str] | None:
@@ -110,6 +116,8 @@ def find_buyer(
             return m.name, "buyer:sale-to"
         if _SUPPLY_WITH.search(before):
             return m.name, "buyer:supply-with"
+        if _ORDER_FROM.search(before):
+            return m.name, "buyer:order-from"
     for m in countries:
         if _BUYS_AFTER.match(_after(sentence, m)) and not _FROM.search(_before(sentence, m)):
             return m.name, "buyer:subject-of-purchase"
@@ -199,6 +207,36 @@ def joint_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
     return [first.name, second.name]
 
 
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?")
+
+
+def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
+    """ "Austria, Denmark and Hungary had also chosen the Skyranger": a list of countries
+    that together are the subject of a purchase verb; each is a buyer of its own deal
+    (labelling rule 8), and a count the sentence gives is none of theirs alone."""
+    countries = [m for m in mentions if m.kind == "country"]
+    i = 0
+    while i < len(countries) - 1:
+        first = countries[i]
+        names, end, j = [first.name], first.end, i + 1
+        while j < len(countries) and _LIST_SEPARATOR.fullmatch(
+            sentence.text[end : countries[j].start]
+        ):
+            names.append(countries[j].name)
+            end = countries[j].end
+            j += 1
+        before = _before(sentence, first)
+        if (
+            len(set(names)) >= 2
+            and _BUYS_AFTER.match(sentence.text[end : end + 80])
+            and not _FROM.search(before)
+            and not _NOT_BUYER_BEFORE.search(before)
+        ):
+            return list(dict.fromkeys(names))
+        i = j
+    return []
+
+
 def passive_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
     """Countries listed after "bought by" ("bought by Belgium, the Czech Republic and
     Lithuania"): each is a buyer of its own deal."""
@@ -226,10 +264,21 @@ def find_seller(
     names several, the one nearest the system (`anchor`) wins.
     """
     strong: list[tuple[int, str, str]] = []
+    systems = [m for m in mentions if m.kind == "system"]
+    anchored = next((m.name for m in systems if m.start == anchor), None)
     for m in mentions:
         if m.kind not in {"country", "company"}:
             continue
+        if anchored is not None and any(
+            min(anchor, m.start) < s.start < max(anchor, m.start) and s.name != anchored  # type: ignore[type-var]
+            for s in systems
+        ):
+            # "Typhoons will serve alongside Super Hornets that Kuwait ordered from
+            # Boeing": the seller is that of the system it follows
+            continue
         before = _before(sentence, m)
+        if _ORDER_FROM.search(before):
+            continue  # the customer an order comes from, not a seller
         rule = "from" if _FROM.search(before) else "contract-with" if _WITH.search(before) else None
         if rule is None:
             continue

@@ -119,7 +119,17 @@ def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str |
             return name, f"manufacturer:named-in-article/{name}"
     for event in _by_stage(deal.events):
         before = event.sentence.text
+        facts = assembler.facts_by_index.get(event.sentence.index)
+        # "Typhoons ... alongside the Super Hornets it ordered from Boeing": the maker of
+        # another system the sentence names is that system's partner
+        others = {
+            g.systems[m.name].maker
+            for m in (facts.systems() if facts else [])
+            if m.name != deal.system
+        }
         for company in event.companies:
+            if company.name in others and company.name not in makers:
+                continue
             gap = before[max(0, company.start - 40) : company.start].lower()
             if any(w in gap.split() for w in ("with", "from", "by")):
                 return company.name, f"manufacturer:contract-partner/{company.name}"

@@ -96,6 +96,9 @@ class Event:
     generic: bool = False
     """Refers to a deal ("the contract") without naming a system or a kind of equipment."""
     floating: bool = False
+    separate: bool = False
+    """Another deal of the same buyer and system ("17 F-16s from Portugal, and 32 more
+    from Norway"): never merged into the deal before it."""
     enumerates: int = 0
     """A stage of several deals the next sentences name ("cancelled two contracts"): how
     many (8 when the article does not say)."""

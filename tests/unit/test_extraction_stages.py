@@ -1174,3 +1174,96 @@ def test_a_package_value_in_the_next_sentence_goes_to_the_first_named_system(
         ("AH-1Z", "997000000", "USD"),
         ("APKWS", None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Jets\nChile bought 12 F-16s from the Netherlands, all of which were delivered "
+            "by 2011.",
+            date(2025, 6, 1),
+            [("Chile", "Netherlands", "F-16", "delivered", 12, 12)],
+            id="all-of-which-were-delivered-by",
+        ),
+        pytest.param(
+            "Jets\nRomania bought 17 F-16s from Portugal, and 32 more from Norway, the first "
+            "of which arrived last year.",
+            date(2024, 6, 1),
+            [
+                ("Romania", "Portugal", "F-16", "contracted", 17, 17),
+                ("Romania", "Norway", "F-16", "delivering", 32, 32),
+            ],
+            id="n-more-from-another-seller",
+        ),
+        pytest.param(
+            "Vehicles\nPoland signed for 111 Borsuk vehicles after it chose not to buy a "
+            "foreign design such as the CV90 or the Lynx.",
+            date(2025, 6, 1),
+            [("Poland", "Poland", "Borsuk", "contracted", 111, 111)],
+            id="chose-not-to-buy-such-as-a-list",
+        ),
+        pytest.param(
+            "Air defence\nLatvia ordered 12 Skyranger 30 systems mounted on Boxer vehicles "
+            "from Rheinmetall.",
+            date(2025, 6, 1),
+            [("Latvia", "Germany", "Skyranger 30", "contracted", 12, 12)],
+            id="the-vehicle-it-is-mounted-on",
+        ),
+        pytest.param(
+            "Air defence\nRheinmetall has received an order from the Austrian armed forces "
+            "for 36 Skyranger 30 systems.",
+            date(2025, 6, 1),
+            [("Austria", "Germany", "Skyranger 30", "contracted", 36, 36)],
+            id="an-order-from-the-buyer",
+        ),
+        pytest.param(
+            "Air defence\nAustria, Denmark and Hungary have chosen the Skyranger.",
+            date(2025, 6, 1),
+            [
+                ("Austria", "Germany", "Skyranger", "announced", None, None),
+                ("Denmark", "Germany", "Skyranger", "announced", None, None),
+                ("Hungary", "Germany", "Skyranger", "announced", None, None),
+            ],
+            id="a-list-of-buyers",
+        ),
+        pytest.param(
+            "Jets\nKuwait is receiving 28 Typhoons that will fly alongside the Super Hornets "
+            "it ordered from Boeing.",
+            date(2022, 6, 1),
+            [
+                ("Kuwait", "Germany", "Typhoon", "delivering", 28, 28),
+                ("Kuwait", "United States", "Super Hornet", "contracted", None, None),
+            ],
+            id="a-relative-clause-is-its-systems-own",
+        ),
+        pytest.param(
+            "Ships\nNavantia is also building five F110 frigates for the Spanish Navy under "
+            "a contract awarded in 2019.",
+            date(2024, 6, 1),
+            [("Spain", "Spain", "F110", "contracted", 5, 5)],
+            id="still-being-built-is-not-delivered",
+        ),
+        pytest.param(
+            "Jets\nKuwait ordered 28 Super Hornets from Boeing in 2018. None of the Super "
+            "Hornets has arrived yet.",
+            date(2022, 6, 1),
+            [("Kuwait", "United States", "Super Hornet", "contracted", 28, 28)],
+            id="none-of-the-next-sentence",
+        ),
+    ],
+)
+def test_batch_17_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+def test_a_value_sentence_goes_to_the_bought_system_not_its_platform(ex: Extractor) -> None:
+    text = (
+        "Air defence\nLatvia ordered 12 Skyranger 30 systems mounted on Boxer vehicles from "
+        "Rheinmetall. The contract is worth 300 million euros."
+    )
+    fields = ("system", "value_amount", "value_currency")
+    assert _records(ex, text, date(2025, 6, 1), fields) == [("Skyranger 30", "300000000", "EUR")]
