@@ -265,12 +265,13 @@ def find_seller(
     """
     strong: list[tuple[int, str, str]] = []
     systems = [m for m in mentions if m.kind == "system"]
-    anchored = next((m.name for m in systems if m.start == anchor), None)
+    anchored = next((m for m in systems if m.start == anchor), None)
     for m in mentions:
         if m.kind not in {"country", "company"}:
             continue
         if anchored is not None and any(
-            min(anchor, m.start) < s.start < max(anchor, m.start) and s.name != anchored  # type: ignore[type-var]
+            min(anchored.start, m.start) < s.start < max(anchored.start, m.start)
+            and s.name != anchored.name
             for s in systems
         ):
             # "Typhoons will serve alongside Super Hornets that Kuwait ordered from
