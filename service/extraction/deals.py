@@ -91,6 +91,26 @@ _NOT_OBJECT = re.compile(
     r"(?:(?!(?:has|have|had|is|are|was|were|will|would|until|before|after|while|but|"
     r"[\w-]+ed)\b)[\w'/-]+,?\s+){0,6}$"
 )
+_NOT_OBJECT_WORDS = re.compile(
+    r"(?i)\b(?:"
+    + trie_regex(
+        (
+            "version variant derivative successor upgrad development replac succeed over than "
+            "beat instead like such fill plug close moderni refurbish retrofit offer bid "
+            "proposal rival competitor reject declin turn ahead compar rely relie relied depend"
+        ).split()
+    )
+    + ")"
+)
+"""A word one of which every _NOT_OBJECT phrase holds: most text has none, and this
+one-pass check spares the costlier pattern."""
+
+
+def _not_object(before: str) -> bool:
+    """The words before a system make it something other than what is bought."""
+    return _NOT_OBJECT_WORDS.search(before) is not None and _NOT_OBJECT.search(before) is not None
+
+
 _FLEET_AFTER = re.compile(r"(?i)^[\w/-]*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -642,7 +662,7 @@ class Assembler:
                 seen.discard(mention.name)
             if len(seen) == _MAX_SYSTEMS:
                 break  # a list of designations, not a sentence about deals
-            if mention.start not in owned and _NOT_OBJECT.search(
+            if mention.start not in owned and _not_object(
                 f.body[max(0, mention.start - 90) : mention.start]
             ):
                 rejected = True
