@@ -86,6 +86,8 @@ _NOT_OBJECT = re.compile(
     # list of rivals without a verb of its own
     r"|\b(?:chosen|selected|picked|preferred|favou?red)\s+over\s+"
     r"(?:(?![\w-]+ed\b)[\w'’/-]+,?\s+){0,10}$"
+    # "The J-10C is armed with the PL-15": what a platform carries
+    r"|\b(?:armed|equipped|fitted) with\s+(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,2}$"
     # "relying on its ageing F-16s": what the buyer has, not what it buys
     r"|\b(?:rel(?:y|ies|ying|ied) on|depend(?:s|ing|ed)? on)\s+(?:its|their|the)\s+"
     r"(?:(?!(?:has|have|had|is|are|was|were|will|would|until|before|after|while|but|"
@@ -97,7 +99,8 @@ _NOT_OBJECT_WORDS = re.compile(
         (
             "version variant derivative successor upgrad development replac succeed over than "
             "beat instead like such fill plug close moderni refurbish retrofit offer bid "
-            "proposal rival competitor reject declin turn ahead compar rely relie relied depend"
+            "proposal rival competitor reject declin turn ahead compar rely relie relied depend "
+            "armed equipped fitted"
         ).split()
     )
     + ")"
@@ -119,6 +122,25 @@ _MORE_FROM = re.compile(
     r"[^.;,]{0,40}?\bfrom\b"
 )
 """A later clause's purchase of more of the system from another seller."""
+_ONE_BEFORE = re.compile(r"(?i)\b(?P<n>a|an|one|a single)\s+(?:[\w-]+\s+)?$")
+_VESSEL_AFTER = re.compile(
+    r"(?i)^\s+(?:[\w-]+\s+)?(?:frigate|corvette|destroyer|submarine|ship|vessel|carrier|"
+    r"tanker|boat|warship)\b(?!s)"
+)
+
+
+def _one_vessel(body: str, mention: Mention) -> Quantity | None:
+    """ "a FREMM frigate sold from the French Navy's own fleet": one ship (ships are
+    counted one by one; "a" before other systems is not a count)."""
+    found = _ONE_BEFORE.search(body, max(0, mention.start - 40), mention.start)
+    last_word = " " + mention.text.split()[-1]  # "FREMM frigate" as the gazetteer spells it
+    if found is None or not (
+        _VESSEL_AFTER.match(body, mention.end) or _VESSEL_AFTER.match(last_word)
+    ):
+        return None
+    return Quantity(1, 1, found.group("n"), None, found.start(), mention.end, "quantity:exact")
+
+
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
@@ -164,6 +186,8 @@ _CLAUSE_BREAK = re.compile(
     # "already operates Patriot batteries, and Washington cleared NASAMS": a named
     # subject and its own verb
     r"|,\s+and\s+(?=[A-Z][\w-]+\s+(?:has\s+|have\s+|had\s+)?(?:[a-z]+ed|sold|bought|signed)\b)"
+    # "ordered 12 Rafale jets, the last of which arrived, and bought Bradley vehicles"
+    r"|,\s+and\s+(?=(?:bought|ordered|signed|purchased|acquired|received|cancelled|leased)\s)"
     # "agreed to buy four more Gripen jets, and extended the lease of the fleet": a
     # past-tense verb and its object after ", and" is a clause of the same subject
     r"|,\s+and\s+(?=[a-z]+ed\s+(?:the|a|an|its|their)\s)"
@@ -244,6 +268,10 @@ _WHOSE_STAGE = re.compile(
 _OWN_RELATIVE = re.compile(
     r"(?i)s?\s+(?:that\s+|which\s+)?(?:it|they|(?-i:[A-Z][\w-]+))\s+(?:has\s+|had\s+|have\s+)?"
     r"(?:ordered|bought|purchased|acquired|signed for)\b[^.;,]{0,60}"
+    # "12 Yak-130 trainers, all of which were delivered by 2019, and 64 T-90S tanks,
+    # deliveries of which began in 2019": each count's own stage
+    r"|s?(?:\s+[a-z][\w-]*){0,3},\s+(?:all|most|some|none|the first|the last|deliveries|delivery|"
+    r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+of\s+which\b[^.;,]{0,60}"
 )
 """A relative clause right after a system: "the Super Hornets it ordered from Boeing"."""
 """A relative clause giving a system's own stage: "the NH90s whose contract it cancelled"."""
@@ -270,7 +298,11 @@ _STRONG_BUYER = frozenset(
 )
 _VARIANT_GAP = re.compile(r"(?i)\s*(?:[\w-]+\s+){0,2}?(?:and|plus|as well as)\s+")
 """Between the counts of two variants: "200 Tomahawk Block V missiles and 20 ..."."""
-_SHARED_SUBJECT = re.compile(r"(?i)(?:has|have|had)\s+(?:already\s+|also\s+|since\s+)?[a-z]+ed\b")
+_SHARED_SUBJECT = re.compile(
+    r"(?i)(?:has|have|had)\s+(?:already\s+|also\s+|since\s+)?[a-z]+ed\b"
+    # "..., which it calls Vilkas, and bought them in 2016"
+    r"|(?:bought|ordered|purchased|acquired|received|cancelled)\s+(?:them|it)\b"
+)
 """A clause that goes on with the first one's subject: "ordered 36 of the aircraft in
 2014 and has received about a dozen so far"."""
 _ITS_DEAL = re.compile(
@@ -550,6 +582,8 @@ class Assembler:
                 continue  # "selected three systems: A, B and C" counts kinds, not units
             if compatible(_unit_kind(q.unit or ""), system.category):
                 return q
+        if system.category in {"ship", "submarine"}:
+            return _one_vessel(f.body, mention)
         return None
 
     def _counted(self, system: str, f: Facts, chosen: Quantity | None) -> Quantity | None:

@@ -32,7 +32,7 @@ _BUYS_AFTER = re.compile(
     r"purchase|purchases|purchased|purchasing|acquire|acquires|acquired|acquiring|"
     r"(?<!on )order|(?<!on )orders|(?<!on )ordering|"
     r"ordered|receive|receives|received|receiving|procure|procures|procured|procuring|"
-    r"obtain|obtains|obtained|chose|chosen|selected|"
+    r"obtain|obtains|obtained|chose|chosen|selected|inducted|inducts|"
     r"picked|picks|chooses|selects|signs for|signed for|took delivery|takes delivery|"
     r"(?:has|have|had)\s+(?:[\w-]+\s+){0,5}on order)\b"
 )
@@ -76,6 +76,7 @@ _COMPANY_NOUN = re.compile(
     r"(?:[\w-]+\s+){0,2}(?:manufacturer|company|firm|group|maker|contractor|shipyard|"
     r"shipbuilder|consortium|joint venture|industry|industries|subsidiary|division|affiliate)\b)"
 )
+_OWNED_BEFORE = re.compile(r"(?i)\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$")
 _MADE = re.compile(r"(?i)^-(?:made|built|designed|manufactured)\b")
 
 
@@ -119,7 +120,14 @@ def find_buyer(
         if _ORDER_FROM.search(before):
             return m.name, "buyer:order-from"
     for m in countries:
-        if _BUYS_AFTER.match(_after(sentence, m)) and not _FROM.search(_before(sentence, m)):
+        before = _before(sentence, m)
+        if (
+            _BUYS_AFTER.match(_after(sentence, m))
+            and not _FROM.search(before)
+            # "signed a letter of intent with Germany for the purchase of": the partner
+            and not _WITH.search(before)
+            and not (m.text != m.name and _OWNED_BEFORE.search(before))
+        ):
             return m.name, "buyer:subject-of-purchase"
         if _WHOSE_PURCHASE.match(_after(sentence, m)):
             return m.name, "buyer:whose-purchase"
@@ -148,6 +156,8 @@ def find_buyer(
             continue  # "the French Mistral 3": where the system comes from
         if m.text != m.name and _SPEAKER_NOUN.match(_after(sentence, m)):
             continue  # "Swedish officials estimate": who speaks, not who buys
+        if m.text != m.name and _OWNED_BEFORE.search(_before(sentence, m)):
+            continue  # "its last large Russian order": where its purchase came from
         fallback.append(m)
     plain = [m for m in fallback if m.text not in gazetteer.agencies]
     if plain:
@@ -219,8 +229,10 @@ def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
     while i < len(countries) - 1:
         first = countries[i]
         names, end, j = [first.name], first.end, i + 1
-        while j < len(countries) and _LIST_SEPARATOR.fullmatch(
-            sentence.text[end : countries[j].start]
+        while (
+            j < len(countries)
+            and _LIST_SEPARATOR.fullmatch(sentence.text[end : countries[j].start])
+            and not _COMPANY_NOUN.match(_after(sentence, countries[j]))
         ):
             names.append(countries[j].name)
             end = countries[j].end
@@ -247,8 +259,10 @@ def passive_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
             end = m.end
             for nxt in countries[i + 1 :]:
                 gap = sentence.text[end : nxt.start]
-                if not re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?", gap):
-                    break
+                if not re.fullmatch(
+                    r"\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?", gap
+                ) or _COMPANY_NOUN.match(_after(sentence, nxt)):
+                    break  # "ordered by Egypt, the German shipbuilder said": not a buyer
                 names.append(nxt.name)
                 end = nxt.end
             return list(dict.fromkeys(names))
@@ -263,7 +277,7 @@ def find_seller(
     "from X" and "a contract with X" are the strongest evidence; when a sentence
     names several, the one nearest the system (`anchor`) wins.
     """
-    strong: list[tuple[int, str, str]] = []
+    strong: list[tuple[tuple[int, int], str, str]] = []
     systems = [m for m in mentions if m.kind == "system"]
     anchored = next((m for m in systems if m.start == anchor), None)
     for m in mentions:
@@ -287,7 +301,11 @@ def find_seller(
             country, name = gazetteer.companies[m.name].country, f"seller:{rule}-company/{m.name}"
         else:
             country, name = m.name, f"seller:{rule}"
-        distance = abs(m.start - anchor) if anchor is not None else m.start
+        # nearest to the system, a seller after it first ("four Type 209 submarines
+        # from TKMS" even when "from France" of the system before is nearer)
+        distance = (
+            (int(m.start < anchor), abs(m.start - anchor)) if anchor is not None else (0, m.start)
+        )
         strong.append((distance, country, name))
     if strong:
         _, country, rule = min(strong)

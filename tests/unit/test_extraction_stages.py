@@ -1267,3 +1267,95 @@ def test_a_value_sentence_goes_to_the_bought_system_not_its_platform(ex: Extract
     )
     fields = ("system", "value_amount", "value_currency")
     assert _records(ex, text, date(2025, 6, 1), fields) == [("Skyranger 30", "300000000", "EUR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Tanks\nSlovenia has signed a letter of intent with Germany for the purchase of 14 "
+            "Leopard 2A8 tanks.",
+            date(2025, 6, 1),
+            [("Slovenia", "Germany", "Leopard 2A8", "intent", 14, 14)],
+            id="the-partner-of-a-letter-of-intent-is-not-the-buyer",
+        ),
+        pytest.param(
+            "Tanks\nSlovenia plans to buy 14 Leopard 2A8 tanks from Germany, with a contract "
+            "signed next year.",
+            date(2025, 6, 1),
+            [("Slovenia", "Germany", "Leopard 2A8", "announced", 14, 14)],
+            id="a-contract-signed-next-year-is-not-signed",
+        ),
+        pytest.param(
+            "Jets\nCroatia ordered 12 Rafale jets from France, the last of which arrived in "
+            "2024, and bought Bradley vehicles from the United States.",
+            date(2025, 6, 1),
+            [
+                ("Croatia", "France", "Rafale", "delivered", 12, 12),
+                ("Croatia", "United States", "Bradley", "contracted", None, None),
+            ],
+            id="and-bought-is-a-clause-of-its-own",
+        ),
+        pytest.param(
+            "Jets\nVietnam ordered 12 Yak-130 trainers from Russia, all of which were delivered "
+            "by 2019, and 64 T-90S tanks, deliveries of which began in 2019.",
+            date(2021, 6, 1),
+            [
+                ("Vietnam", "Russia", "Yak-130", "delivered", 12, 12),
+                ("Vietnam", "Russia", "T-90S", "delivering", 64, 64),
+            ],
+            id="of-which-is-the-stage-of-the-count-before-it",
+        ),
+        pytest.param(
+            "Jets\nVietnam has ordered 12 L-39NG trainers from Aero Vodochody. Its last Russian "
+            "order was for 12 Yak-130 trainers, all of which were delivered by 2019.",
+            date(2021, 6, 1),
+            [
+                ("Vietnam", "Czechia", "L-39NG", "contracted", 12, 12),
+                ("Vietnam", "Russia", "Yak-130", "delivered", 12, 12),
+            ],
+            id="its-russian-order-is-bought-from-russia",
+        ),
+        pytest.param(
+            "Ships\nTKMS has delivered the first of four MEKO A-200 frigates ordered by Egypt, "
+            "the German shipbuilder said.",
+            date(2021, 6, 1),
+            [("Egypt", "Germany", "MEKO A-200", "delivering", 4, 4)],
+            id="ordered-by-a-buyer-then-a-company-country",
+        ),
+        pytest.param(
+            "Ships\nEgypt received two Mistral-class ships from France in 2016 and four Type 209 "
+            "submarines from TKMS.",
+            date(2022, 6, 1),
+            [
+                ("Egypt", "France", "Mistral-class", "delivered", 2, 2),
+                ("Egypt", "Germany", "Type 209", "delivered", 4, 4),
+            ],
+            id="the-seller-after-the-system",
+        ),
+        pytest.param(
+            "Ships\nEgypt bought a FREMM frigate from France in 2015.",
+            date(2022, 6, 1),
+            [("Egypt", "France", "FREMM", "delivered", 1, 1)],
+            id="a-frigate-is-one",
+        ),
+        pytest.param(
+            "Jets\nThe Pakistan Air Force inducted its first J-10C fighters this week.",
+            date(2022, 6, 1),
+            [("Pakistan", "China", "J-10C", "delivering", None, None)],
+            id="inducted-its-first",
+        ),
+        pytest.param(
+            "Jets\nPakistan ordered 25 J-10C jets from China; the J-10C is armed with the PL-15 "
+            "missile.",
+            date(2022, 6, 1),
+            [("Pakistan", "China", "J-10C", "contracted", 25, 25)],
+            id="what-a-platform-is-armed-with",
+        ),
+    ],
+)
+def test_batch_18_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
