@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -141,6 +142,11 @@ def _one_vessel(body: str, mention: Mention) -> Quantity | None:
     return Quantity(1, 1, found.group("n"), None, found.start(), mention.end, "quantity:exact")
 
 
+_EARLIER_DEAL = re.compile(
+    r"(?i)\b(?:a|the|an) (?:first|earlier|previous|prior|initial) (?:executive )?"
+    r"(?:contract|order)\b"
+)
+"""A contract before the one reported: "A first executive contract for 180 tanks"."""
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
@@ -156,6 +162,11 @@ _NOT_ARRIVED = re.compile(
     r"\b(?:they|those|these)\b[^.;]{0,40}\b(?:yet to|not yet|still not)\b"
 )
 """A purchase reported as not delivered: "Not one of those jets has yet reached"."""
+_DELAYED = re.compile(
+    r"(?i)\b(?:pushed (?:\w+ ){0,2}back|originally (?:due|planned|scheduled|expected)|"
+    r"delay(?:ed|s)|behind schedule|slipped|postponed)\b"
+)
+"""A purchase reported as late: "The first aircraft was originally due in 2023"."""
 _IN_SERVICE = re.compile(
     r"(?i)\b(?:in service|already (?:flies|fly|operates|operate|fields|uses|has)|now in service|"
     r"have been in service|has been in service|entered service)\b"
@@ -191,6 +202,8 @@ _CLAUSE_BREAK = re.compile(
     # "agreed to buy four more Gripen jets, and extended the lease of the fleet": a
     # past-tense verb and its object after ", and" is a clause of the same subject
     r"|,\s+and\s+(?=[a-z]+ed\s+(?:the|a|an|its|their)\s)"
+    # "received the first 38 of 108 Abrams, and the navy is waiting for Harpoons"
+    r"|,\s+and\s+(?=the\s+(?:navy|army|air force|government|ministry|cabinet|parliament)\s)"
     # "bought NASAMS earlier and has not joined the IRIS-T project": a negated verb
     # after "and" is a clause of its own, comma or not.
     r"|\s+and\s+(?=(?:is|are|was|were|has|have|had|does|do|did)\s+(?:not|never)\b)"
@@ -266,12 +279,20 @@ _WHOSE_STAGE = re.compile(
     r"\b[^.;,]{0,60}"
 )
 _OWN_RELATIVE = re.compile(
-    r"(?i)s?\s+(?:that\s+|which\s+)?(?:it|they|(?-i:[A-Z][\w-]+))\s+(?:has\s+|had\s+|have\s+)?"
+    r"(?i)s?(?:\s+[a-z][\w-]*)?\s+(?:that\s+|which\s+)?(?:it|they|(?-i:[A-Z][\w-]+))\s+"
+    r"(?:has\s+|had\s+|have\s+)?"
     r"(?:ordered|bought|purchased|acquired|signed for)\b[^.;,]{0,60}"
     # "12 Yak-130 trainers, all of which were delivered by 2019, and 64 T-90S tanks,
     # deliveries of which began in 2019": each count's own stage
     r"|s?(?:\s+[a-z][\w-]*){0,3},\s+(?:all|most|some|none|the first|the last|deliveries|delivery|"
     r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+of\s+which\b[^.;,]{0,60}"
+    # "three Nagapasa-class boats bought from South Korea's DSME", "75 F-16s, bought
+    # from the United States": a participle right after its system
+    r"|s?(?:\s+[a-z][\w-]*){0,2},?\s+(?:bought|ordered|purchased|acquired)\s+(?:from|by|in)\b"
+    r"[^.;,]{0,60}"
+    # "the Type 212CD it is building for Germany and Norway"
+    r"|s?\s+(?:that\s+|which\s+)?(?:it|they)\s+(?:is|are)\s+(?:now\s+|also\s+|already\s+)?"
+    r"(?:building|producing|making)\s+for\b[^.;,]{0,60}"
 )
 """A relative clause right after a system: "the Super Hornets it ordered from Boeing"."""
 """A relative clause giving a system's own stage: "the NH90s whose contract it cancelled"."""
@@ -480,9 +501,16 @@ class Deal:
 class Assembler:
     """Builds deals from the facts of an article's sentences, in reading order."""
 
-    def __init__(self, gazetteer: Gazetteer, facts: list[Facts], fms: bool | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        facts: list[Facts],
+        fms: bool | None = None,
+        sentences: Sequence[Sentence] = (),
+    ) -> None:
         self.g = gazetteer
         self.facts = facts
+        self.sentence_texts = {s.index: s.text for s in sentences}
         self.deals: list[Deal] = []
         self.unanchored: list[Event] = []
         # A US foreign military sale anywhere in the article (assemble reads every
@@ -542,8 +570,10 @@ class Assembler:
         brought = [q for q in totals if _BROUGHT_TO.match(q.text)]
         if brought:
             return brought[0]  # "increased its order by 100, bringing the total to 623"
-        if f.status in {"delivering", "delivered"} and totals:
-            return totals[0]  # "eight of the 36": the deal is 36
+        low, high = clause_of(f.body, mention.start)
+        own_totals = [t for t in totals if low <= t.start < high]
+        if f.status in {"delivering", "delivered"} and own_totals:
+            return own_totals[0]  # "eight of the 36": the deal is 36
         system = self.g.systems[mention.name]
         before = quantity_before(f.body, mention.start)
         if before is not None and any(m.start <= before.start < m.end for m in f.money):
@@ -722,8 +752,10 @@ class Assembler:
                 found = owned[mention.start]
                 if found.re is _OWN_RELATIVE:
                     # "is receiving Typhoons ... alongside the Super Hornets it ordered":
-                    # a stage wholly before the system is another system's; "the first
-                    # 20 of the 96 K2 tanks that Poland ordered have arrived" spans it
+                    # a stage before the system, with another system between, is that
+                    # system's; "is receiving the last of 16 Caesar howitzers ordered
+                    # from France" and "the first 20 of the 96 K2 tanks that Poland
+                    # ordered have arrived" are this one's
                     relative = True
                 else:
                     low, high = found.span()
@@ -735,7 +767,11 @@ class Assembler:
                     for c in f.cues
                     if low <= c.start < high
                     and not any(a <= c.start < b for a, b in spans)
-                    and not (relative and c.end <= mention.start)
+                    and not (
+                        relative
+                        and c.end <= mention.start
+                        and any(c.end <= m.start < mention.start for m in f.systems())
+                    )
                 ]
             )
             if passive is None:
@@ -1003,11 +1039,14 @@ class Assembler:
         yet reached the air force": the next sentence, about no other system, says the
         purchase is not delivered."""
         following = self.facts_by_index.get(f.sentence.index + 1)
-        if following is None or {m.name for m in following.systems()} - {
-            m.name for m in f.systems()
-        }:
-            return False
-        return _NOT_ARRIVED.search(following.body) is not None
+        if following is not None:
+            if {m.name for m in following.systems()} - {m.name for m in f.systems()}:
+                return False
+            text = following.body
+        else:
+            # a sentence kept out of the facts names no system, cue or count
+            text = self.sentence_texts.get(f.sentence.index + 1, "")
+        return _NOT_ARRIVED.search(text) is not None or _DELAYED.search(text) is not None
 
     # -- deals -------------------------------------------------------------------------
 
@@ -1188,6 +1227,14 @@ class Assembler:
                     continue
                 if self.primary_buyer is None and event.status:
                     self.primary_buyer = deal.buyer
+                if (
+                    _EARLIER_DEAL.search(f.body)
+                    and event.status == "contracted"
+                    and any(e.status == "contracted" and e.anchored for e in deal.events)
+                ):
+                    # "A first executive contract for 180 tanks followed": another
+                    # contract for the system than the one reported (labelling rule 7)
+                    deal = self._new_deal(deal.buyer, deal.system)
                 if event.buyer_rule in _STRONG_BUYER and event.buyer not in (None, deal.buyer):
                     # "Japan, which ordered 400 of the missiles": the same system, bought
                     # by another buyer the sentence names firmly.
@@ -1441,7 +1488,9 @@ def assemble(
             facts.append(current)
     # Whole-article facts read every sentence, kept or not (one pass over the text).
     whole = whole[: starts[read]]
-    assembler = Assembler(gazetteer, facts, fms=bool(_FMS.search(whole)))
+    assembler = Assembler(
+        gazetteer, facts, fms=bool(_FMS.search(whole)), sentences=sentences[:read]
+    )
     years = [int(y) for y in _YEAR.findall(whole)]
     assembler.reference_year = published_year or (max(years) if years else None)
     for f in facts:

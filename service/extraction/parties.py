@@ -76,6 +76,9 @@ _COMPANY_NOUN = re.compile(
     r"(?:[\w-]+\s+){0,2}(?:manufacturer|company|firm|group|maker|contractor|shipyard|"
     r"shipbuilder|consortium|joint venture|industry|industries|subsidiary|division|affiliate)\b)"
 )
+_PURCHASES_BY = re.compile(
+    r"(?i)^\s+(?:[\w-]+\s+)?(?:purchases?|orders?|acquisitions?|buys)\s+(?:by|for|from)\b"
+)
 _OWNED_BEFORE = re.compile(r"(?i)\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$")
 _MADE = re.compile(r"(?i)^-(?:made|built|designed|manufactured)\b")
 
@@ -127,6 +130,8 @@ def find_buyer(
             # "signed a letter of intent with Germany for the purchase of": the partner
             and not _WITH.search(before)
             and not (m.text != m.name and _OWNED_BEFORE.search(before))
+            # "a string of French purchases by Jakarta": where the purchases came from
+            and not (m.text != m.name and _PURCHASES_BY.match(_after(sentence, m)))
         ):
             return m.name, "buyer:subject-of-purchase"
         if _WHOSE_PURCHASE.match(_after(sentence, m)):
@@ -179,7 +184,8 @@ def purchasing_subject(
 
 
 _PASSIVE_BY = re.compile(
-    r"(?i)\b(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted)\s+by\s+"
+    r"(?i)\b(?:(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted)\s+by|"
+    r"(?:is|are)\s+(?:now\s+|also\s+|already\s+)?(?:building|producing|making)\s+for)\s+"
     r"(?:the\s+)?$"
 )
 

@@ -1359,3 +1359,80 @@ def test_batch_18_phrasings(
 ) -> None:
     got = _records(ex, text, published)
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Submarines\nIndonesia operates an ageing German-built Type 209 and three "
+            "Nagapasa-class boats bought from South Korea in 2015.",
+            date(2024, 6, 1),
+            [("Indonesia", "South Korea", "Nagapasa-class", "delivered", 3, 3)],
+            id="a-participle-belongs-to-the-system-before-it",
+        ),
+        pytest.param(
+            "Jets\nThe deal adds to a string of French purchases by Jakarta, which ordered 42 "
+            "Rafale fighters.",
+            date(2024, 6, 1),
+            [("Indonesia", "France", "Rafale", "contracted", 42, 42)],
+            id="french-purchases-by-the-buyer",
+        ),
+        pytest.param(
+            "Jets\nTaiwan signed for 66 F-16V jets in 2019. The first aircraft was originally "
+            "due in 2023.",
+            date(2025, 6, 1),
+            [("Taiwan", "United States", "F-16V", "contracted", 66, 66)],
+            id="a-delay-in-the-next-sentence",
+        ),
+        pytest.param(
+            "Tanks\nTAIPEI - The army has received the first 38 of 108 M1A2T tanks it ordered, "
+            "and the navy is waiting for Harpoon coastal defence systems approved in 2020.",
+            date(2025, 6, 1),
+            [
+                ("Taiwan", "United States", "M1A2T", "delivering", 108, 108),
+                (
+                    "Taiwan",
+                    "United States",
+                    "Harpoon Coastal Defense System",
+                    "approved",
+                    None,
+                    None,
+                ),
+            ],
+            id="and-the-navy-starts-a-clause",
+        ),
+        pytest.param(
+            "Submarines\nTKMS is offering Canada a version of the Type 212CD it is building for "
+            "Germany and Norway.",
+            date(2025, 6, 1),
+            [
+                ("Germany", "Germany", "Type 212CD", "contracted", None, None),
+                ("Norway", "Germany", "Type 212CD", "contracted", None, None),
+            ],
+            id="being-built-for-two-buyers",
+        ),
+        pytest.param(
+            "Submarines\nThe boats would replace the four Victoria-class submarines that Canada "
+            "bought from Britain in 1998.",
+            date(2025, 6, 1),
+            [("Canada", "United Kingdom", "Victoria-class", "delivered", 4, 4)],
+            id="what-is-replaced-was-bought",
+        ),
+        pytest.param(
+            "Tanks\nPoland has signed a second executive contract for 180 K2 tanks from South "
+            "Korea. A first executive contract for 180 tanks followed the framework in 2022.",
+            date(2025, 6, 1),
+            [
+                ("Poland", "South Korea", "K2", "contracted", 180, 180),
+                ("Poland", "South Korea", "K2", "contracted", 180, 180),
+            ],
+            id="a-first-contract-is-another-deal",
+        ),
+    ],
+)
+def test_batch_19_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
