@@ -54,6 +54,25 @@ def _guarded(gazetteer: Gazetteer, low: str, match: re.Match[str]) -> bool:
     return bool(hits)
 
 
+_LOCAL_BREAK = re.compile(
+    r";|,\s+(?:though|although|but|while|whereas)\b|\s+(?:but|though|although)\s+|"
+    r"\s+and\s+(?:is|are|was|were|has|have)\s+(?!(?:not|no|been)\b)"
+)
+"""Where a clause of its own starts ("plans to buy 300 ATAGS and is testing guns offered
+by Indian firms": the offer is the testing clause's)."""
+
+
+def _clause(low: str, match: re.Match[str]) -> tuple[int, int]:
+    start, end = 0, len(low)
+    for found in _LOCAL_BREAK.finditer(low):
+        if found.end() <= match.start():
+            start = found.end()
+        elif found.start() >= match.end():
+            end = found.start()
+            break
+    return start, end
+
+
 def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
     """Status cues of a sentence that are not negated, future or conditional."""
     cues: list[Cue] = []
@@ -74,7 +93,7 @@ def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
             if status == "announced" and not _SELECTION.search(match.group()):
                 if undecided is None:
                     undecided = bool(gazetteer.any_undecided.search(low))
-                if undecided:
+                if undecided and gazetteer.any_undecided.search(low, *_clause(low, match)):
                     continue  # talks, bids and offers without a chosen supplier
             cues.append(Cue(status, text[start:end], start, end, source))
     # "a framework agreement that X and Y concluded" is an umbrella, not a contract.

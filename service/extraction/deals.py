@@ -38,6 +38,7 @@ from .parties import (
     find_buyer,
     find_seller,
     joint_buyers,
+    joint_partners,
     listed_subjects,
     passive_buyers,
     purchasing_subject,
@@ -65,11 +66,12 @@ _NOT_OBJECT = re.compile(
     + _DETERMINER
     + r"(?:[\w'-]+\s+){0,3}$"
     r"|\b(?:replace|replaces|replacing|replaced|succeed|succeeds|take over from|"
-    r"(?<!took )(?<!taken )(?<!takes )(?<!taking )over|than|beat|"
+    r"(?<!took )(?<!taken )(?<!takes )(?<!taking )over|(?<!more )(?<!less )(?<!fewer )than|beat|"
     r"beats|instead of|rather than|like|such as|replacement for|replacements for|"
     r"fill|fills|filling|plug|plugs|close|closes|closing)\s+"
     + _DETERMINER
-    + r"(?:[\w'-]+\s+){0,2}$"
+    # "replace the air force's ageing F-16s"
+    + r"(?:[\w'-]+\s+){0,3}$"
     # "has upgraded 83 of its F-16s": work on a fleet it has, not a purchase
     r"|\b(?:upgrad|moderni[sz]|refurbish|overhaul|retrofitt?)(?:e|es|ed|ing|s)?\s+"
     r"(?:[\w'-]+\s+){0,3}$"
@@ -207,6 +209,8 @@ _CLAUSE_BREAK = re.compile(
     # "bought NASAMS earlier and has not joined the IRIS-T project": a negated verb
     # after "and" is a clause of its own, comma or not.
     r"|\s+and\s+(?=(?:is|are|was|were|has|have|had|does|do|did)\s+(?:not|never)\b)"
+    # "plans to buy 300 ATAGS howitzers and is testing guns offered by Indian firms"
+    r"|\s+and\s+(?=(?:is|are)\s+(?:now\s+|also\s+|still\s+)?[a-z]+ing\b)"
     # "is buying more Patriot systems and has already handed IRIS-T launchers to Ukraine":
     # a second verb with its own auxiliary is a clause of its own.
     r"|\s+and\s+(?=(?:has|have|had)\s+(?:already\s+|also\s+|since\s+)?[a-z]+ed\b)"
@@ -323,6 +327,8 @@ _SHARED_SUBJECT = re.compile(
     r"(?i)(?:has|have|had)\s+(?:already\s+|also\s+|since\s+)?[a-z]+ed\b"
     # "..., which it calls Vilkas, and bought them in 2016"
     r"|(?:bought|ordered|purchased|acquired|received|cancelled)\s+(?:them|it)\b"
+    # "ordered 36 F-16s and is receiving the first"
+    r"|(?:is|are)\s+(?:now\s+|also\s+|still\s+)?[a-z]+ing\b"
 )
 """A clause that goes on with the first one's subject: "ordered 36 of the aircraft in
 2014 and has received about a dozen so far"."""
@@ -814,6 +820,13 @@ class Assembler:
                         event.status, event.cue = stage.status, stage.cue
                         event.buyer, event.buyer_rule = previous.buyer, "buyer:deal"
                 events.append(event)
+                for partner in joint_partners(f.sentence, f.mentions, mention.end, event.buyer):
+                    # "IRIS-T SLM systems, which it is acquiring together with Estonia":
+                    # a joint purchase, a deal per buyer and no buyer's count
+                    event.quantity = None
+                    shared_event = dataclasses.replace(event, buyer_rule="buyer:together-with")
+                    shared_event.buyer = partner
+                    events.append(shared_event)
                 events.extend(self._later_clause(f, mention, event, high, taken))
         if events:
             return events

@@ -37,7 +37,7 @@ _BUYS_AFTER = re.compile(
     r"(?:has|have|had)\s+(?:[\w-]+\s+){0,5}on order)\b"
 )
 _WHOSE_PURCHASE = re.compile(
-    r"(?i)^,\s+(?:whose\s+(?:[\w-]+\s+){0,3}?|which\s+(?:has\s+|had\s+|also\s+|already\s+)*)"
+    r"(?i)^,\s+(?:whose\s+(?:[\w-]+\s+){0,3}?|which\s+(?:has\s+|had\s+|have\s+|also\s+|already\s+)*)"
     r"(?:placed|signed|ordered|bought|purchased|acquired|selected|chose|received|took delivery)\b"
 )
 """\"Latvia, whose defence ministry placed its own order\", \"Japan, which ordered 400\": the
@@ -185,6 +185,8 @@ def purchasing_subject(
 
 _PASSIVE_BY = re.compile(
     r"(?i)\b(?:(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted)\s+by|"
+    # "has previously sold JF-17s to Myanmar and Nigeria"
+    r"(?:sold|sells|exported)\s+(?:[\w'-]+\s+){0,4}?to|"
     r"(?:is|are)\s+(?:now\s+|also\s+|already\s+)?(?:building|producing|making)\s+for)\s+"
     r"(?:the\s+)?$"
 )
@@ -244,15 +246,40 @@ def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
             end = countries[j].end
             j += 1
         before = _before(sentence, first)
+        after = sentence.text[end : end + 80]
         if (
             len(set(names)) >= 2
-            and _BUYS_AFTER.match(sentence.text[end : end + 80])
+            # "Estonia and Lithuania, which have also ordered HIMARS"
+            and (_BUYS_AFTER.match(after) or _WHOSE_PURCHASE.match(after))
             and not _FROM.search(before)
             and not _NOT_BUYER_BEFORE.search(before)
         ):
             return list(dict.fromkeys(names))
         i = j
     return []
+
+
+_TOGETHER_WITH = re.compile(r"(?i)\b(?:together|jointly)\s+with\s+(?:the\s+)?$")
+
+
+def joint_partners(
+    sentence: Sentence, mentions: list[Mention], after: int, buyer: str | None
+) -> list[str]:
+    """Countries a purchase is made "together with" or "jointly with" after a system
+    ("which it is acquiring together with Estonia"): buyers of the same deal."""
+    if buyer is None or "with" not in sentence.text:
+        return []
+    systems = [m.start for m in mentions if m.kind == "system"]
+    return [
+        m.name
+        for m in mentions
+        if m.kind == "country"
+        and m.start > after
+        and m.name != buyer
+        and _TOGETHER_WITH.search(_before(sentence, m))
+        # the nearest system before the partner is the one bought together
+        and not any(after <= start < m.start for start in systems)
+    ]
 
 
 def passive_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
@@ -283,7 +310,7 @@ def find_seller(
     "from X" and "a contract with X" are the strongest evidence; when a sentence
     names several, the one nearest the system (`anchor`) wins.
     """
-    strong: list[tuple[tuple[int, int], str, str]] = []
+    strong: list[tuple[tuple[int, int, int], str, str]] = []
     systems = [m for m in mentions if m.kind == "system"]
     anchored = next((m for m in systems if m.start == anchor), None)
     for m in mentions:
@@ -309,8 +336,12 @@ def find_seller(
             country, name = m.name, f"seller:{rule}"
         # nearest to the system, a seller after it first ("four Type 209 submarines
         # from TKMS" even when "from France" of the system before is nearer)
+        # the company contracted decides ("a contract with L&T for K9 howitzers built
+        # under licence from Hanwha": India)
         distance = (
-            (int(m.start < anchor), abs(m.start - anchor)) if anchor is not None else (0, m.start)
+            (int(rule != "contract-with"), int(m.start < anchor), abs(m.start - anchor))
+            if anchor is not None
+            else (int(rule != "contract-with"), 0, m.start)
         )
         strong.append((distance, country, name))
     if strong:

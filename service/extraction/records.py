@@ -88,7 +88,9 @@ def _seller(
     deal: Deal, assembler: Assembler, g: Gazetteer, maker_country: str | None
 ) -> tuple[str | None, str]:
     for event in _by_stage(deal.events):
-        if event.status and event.seller and event.seller != deal.buyer:
+        # a buyer's own company contracted is a domestic order (seller = buyer)
+        domestic = "-company/" in (event.seller_rule or "")
+        if event.status and event.seller and (event.seller != deal.buyer or domestic):
             return event.seller, event.seller_rule or "seller:sentence"
     if assembler.fms and deal.buyer != "United States":
         return "United States", "seller:foreign-military-sale"
@@ -114,6 +116,11 @@ def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str |
         for company in event.companies:
             if company.name in (partners if event.status else makers):
                 return company.name, f"manufacturer:gazetteer/{company.name}"
+    # "built by L&T under licence from Hanwha": a licence builder of the buyer's own
+    # country named in the article makes the buyer's units
+    for name, _mention in assembler.article_companies.items():
+        if name in partners - makers and g.companies[name].country == deal.buyer:
+            return name, f"manufacturer:licence-builder-in-article/{name}"
     for name, _mention in assembler.article_companies.items():
         if name in makers:
             return name, f"manufacturer:named-in-article/{name}"

@@ -1436,3 +1436,79 @@ def test_batch_19_phrasings(
 ) -> None:
     got = _records(ex, text, published)
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Jets\nThailand has signed a contract with Saab for four Gripen E jets that will "
+            "replace the air force's ageing F-16s.",
+            date(2025, 6, 1),
+            [("Thailand", "Sweden", "Gripen E", "contracted", 4, 4)],
+            id="replace-the-air-forces-ageing",
+        ),
+        pytest.param(
+            "Guns\nNEW DELHI - The army received the first 100 K9 Vajras, ordered in 2017, "
+            "between 2018 and 2021.",
+            date(2025, 6, 1),
+            [("India", "South Korea", "K9", "delivered", 100, 100)],
+            id="received-between-years-is-delivered",
+        ),
+        pytest.param(
+            "Guns\nNEW DELHI - The army plans to buy more than 300 towed ATAGS howitzers and is "
+            "testing guns offered by Indian firms.",
+            date(2025, 6, 1),
+            [("India", "India", "ATAGS", "announced", 300, None)],
+            id="more-than-and-an-offer-in-another-clause",
+        ),
+        pytest.param(
+            "Rockets\nLatvia's launchers will work with those of Estonia and Lithuania, which "
+            "have also ordered HIMARS.",
+            date(2025, 6, 1),
+            [
+                ("Estonia", "United States", "HIMARS", "contracted", None, None),
+                ("Lithuania", "United States", "HIMARS", "contracted", None, None),
+            ],
+            id="a-list-which-have-ordered",
+        ),
+        pytest.param(
+            "Jets\nPakistan has sold JF-17s to Myanmar and Nigeria.",
+            date(2025, 6, 1),
+            [
+                ("Myanmar", "Pakistan", "JF-17", "contracted", None, None),
+                ("Nigeria", "Pakistan", "JF-17", "contracted", None, None),
+            ],
+            id="sold-to-a-list",
+        ),
+        pytest.param(
+            "Air defence\nEstonia is buying IRIS-T SLM systems together with Latvia, and has "
+            "ordered HIMARS.",
+            date(2025, 6, 1),
+            [
+                ("Estonia", "Germany", "IRIS-T SLM", "contracted", None, None),
+                ("Latvia", "Germany", "IRIS-T SLM", "contracted", None, None),
+                ("Estonia", "United States", "HIMARS", "contracted", None, None),
+            ],
+            id="bought-together-with",
+        ),
+    ],
+)
+def test_batch_20_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+def test_a_licence_builder_contracted_at_home_is_maker_and_seller(ex: Extractor) -> None:
+    """ "a contract with Larsen & Toubro for K9 howitzers built under licence from
+    Hanwha": the company contracted decides the seller (a domestic order), and the
+    licence builder (a `partner` of the system) is the maker."""
+    text = (
+        "Guns\nNEW DELHI - The ministry signed a contract with Larsen & Toubro for 100 K9 "
+        "Vajra howitzers, built under licence from Hanwha Aerospace."
+    )
+    assert _full(ex, text, date(2025, 6, 1)) == [
+        ("India", "India", "Larsen & Toubro", "K9", "contracted", 100)
+    ]
