@@ -169,6 +169,13 @@ _DELAYED = re.compile(
     r"delay(?:ed|s)|behind schedule|slipped|postponed)\b"
 )
 """A purchase reported as late: "The first aircraft was originally due in 2023"."""
+_FLIES_BEFORE = re.compile(
+    r"(?i)\b(?:flies|fly|operates|operate|fields)\s+(?:some\s+|about\s+|around\s+)?"
+    r"(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+ty)\s+"
+    r"(?:[\w'-]+\s+){0,2}$"
+)
+"""A purchase the buyer flies: "The Philippine Air Force flies 12 FA-50PH light fighters
+bought from South Korea" (in service, so delivered)."""
 _IN_SERVICE = re.compile(
     r"(?i)\b(?:in service|already (?:flies|fly|operates|operate|fields|uses|has)|now in service|"
     r"have been in service|has been in service|entered service)\b"
@@ -290,6 +297,9 @@ _OWN_RELATIVE = re.compile(
     # deliveries of which began in 2019": each count's own stage
     r"|s?(?:\s+[a-z][\w-]*){0,3},\s+(?:all|most|some|none|the first|the last|deliveries|delivery|"
     r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+of\s+which\b[^.;,]{0,60}"
+    # "72 Typhoons, all delivered under a 2007 agreement, along with F-15SA fighters"
+    r"|s?(?:\s+[a-z][\w-]*){0,3},\s+all\s+(?:of them\s+|of which\s+)?(?:were\s+|have been\s+)?"
+    r"delivered\b[^.;,]{0,60}"
     # "three Nagapasa-class boats bought from South Korea's DSME", "75 F-16s, bought
     # from the United States": a participle right after its system
     r"|s?(?:\s+[a-z][\w-]*){0,2},?\s+(?:bought|ordered|purchased|acquired)\s+(?:from|by|in)\b"
@@ -1039,7 +1049,11 @@ class Assembler:
         text = f.body[bounds[0] : bounds[1]]
         if _ON_ORDER.search(f.body):
             return False  # "an order book that includes 32 F-35As bought in 2020"
-        if _DECADE.search(text) or _IN_SERVICE.search(text):
+        flown = (
+            position is not None
+            and _FLIES_BEFORE.search(f.body, max(0, position - 60), position) is not None
+        )
+        if _DECADE.search(text) or _IN_SERVICE.search(text) or flown:
             return True
         year = self.past_year(f, bounds, position)
         old = (
@@ -1268,7 +1282,11 @@ class Assembler:
                 event.status = "approved"
             if (
                 event.status == "contracted"
-                and not any(c.status == "delivering" for c in f.cues)
+                and not any(
+                    c.status == "delivering"
+                    and clause_of(f.body, c.start) == clause_of(f.body, event.position or 0)
+                    for c in f.cues
+                )
                 and self.is_old_purchase(f, event.position)
                 and not self._reported_undelivered(f, event)
             ):

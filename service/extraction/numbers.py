@@ -121,7 +121,7 @@ _VAGUE = compile_lower(
 _TOTAL = re.compile(
     r"(?i)(?:\b(?:batch|tranche|shipment|instalment|installment|part|portion)s? of "
     r"(?:the |an order (?:for|of) )?"
-    rf"(?P<a>{_NUM})\b|(?<![\w/.-]){_NUM} of (?:the |its |their )?(?P<b>{_NUM})\b(?! of)"
+    rf"(?P<a>{_NUM})\b|(?<![\w/.-])(?:{_NUM}|half) of (?:the |its |their )?(?P<b>{_NUM})\b(?! of)"
     # "increased its order by 100, bringing the total to 623"
     rf"|\b(?:bringing|taking|raising) (?:the|its|their) (?:total|order|fleet) to (?P<c>{_NUM})\b)"
 )

@@ -1512,3 +1512,55 @@ def test_a_licence_builder_contracted_at_home_is_maker_and_seller(ex: Extractor)
     assert _full(ex, text, date(2025, 6, 1)) == [
         ("India", "India", "Larsen & Toubro", "K9", "contracted", 100)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Jets\nThe Philippine Air Force flies 12 FA-50PH light fighters bought from South "
+            "Korea, and the navy took delivery of the first of three BrahMos batteries from "
+            "India in 2024.",
+            date(2025, 6, 1),
+            [
+                ("Philippines", "South Korea", "FA-50PH", "delivered", 12, 12),
+                ("Philippines", "India", "BrahMos", "delivering", 3, 3),
+            ],
+            id="flies-n-bought-is-delivered",
+        ),
+        pytest.param(
+            "Jets\nBERLIN - Germany has lifted its objection to the sale of Eurofighter Typhoon "
+            "jets to Saudi Arabia, clearing the way for an order of 48 aircraft that Riyadh "
+            "wants to buy from Britain.",
+            date(2024, 6, 1),
+            [("Saudi Arabia", "United Kingdom", "Eurofighter Typhoon", "approved", 48, 48)],
+            id="a-partner-lifts-its-veto",
+        ),
+        pytest.param(
+            "Jets\nSaudi Arabia already flies 72 Typhoons, all delivered under a 2007 agreement, "
+            "along with F-15SA fighters.",
+            date(2024, 6, 1),
+            [("Saudi Arabia", "Germany", "Typhoon", "delivered", 72, 72)],
+            id="all-delivered-is-its-own-systems",
+        ),
+        pytest.param(
+            "Helicopters\nCANBERRA - The army has received its 20th UH-60M Black Hawk, half of "
+            "the 40 it ordered from the United States.",
+            date(2025, 6, 1),
+            [("Australia", "United States", "UH-60M", "delivering", 40, 40)],
+            id="received-its-20th-half-of-the-40",
+        ),
+        pytest.param(
+            "Helicopters\nAustralia bought 47 MRH90 Taipans, a version of the NH90, from Airbus "
+            "in the mid-2000s.",
+            date(2025, 6, 1),
+            [("Australia", "France", "MRH90", "delivered", 47, 47)],
+            id="a-version-named-beside-its-family",
+        ),
+    ],
+)
+def test_batch_21_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
