@@ -23,7 +23,7 @@ from functools import cached_property
 
 from .casing import compile_lower, lowered
 from .cues import distractor, find_cues, strongest, trained_on
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, with_systems
 from .numbers import (
     find_money,
     find_quantities,
@@ -43,7 +43,7 @@ from .parties import (
     passive_buyers,
     purchasing_subject,
 )
-from .text import article_mentions, find_mentions
+from .text import article_mentions, find_mentions, unknown_mentions, unknown_systems
 from .trie import trie_regex
 from .types import Cue, Event, Mention, Money, Quantity, Sentence, status_rank
 
@@ -89,6 +89,11 @@ _NOT_OBJECT = re.compile(
     # list of rivals without a verb of its own
     r"|\b(?:chosen|selected|picked|preferred|favou?red)\s+over\s+"
     r"(?:(?![\w-]+ed\b)[\w'’/-]+,?\s+){0,10}$"
+    # "intends to fit the missiles to its Hobart-class destroyers and, later, to its
+    # Virginia-class submarines": the platforms a weapon goes on
+    r"|\b(?:fit|fits|fitted|fitting|install|installs|installed|integrate|integrated|mount|"
+    r"mounted)\b[^.;]{0,80}\b(?:to|on|onto|into|aboard)\s+(?:its|their|the)\s+"
+    r"(?:[\w'-]+\s+){0,3}$"
     # "The J-10C is armed with the PL-15": what a platform carries
     r"|\b(?:armed|equipped|fitted) with\s+(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,2}$"
     # "relying on its ageing F-16s": what the buyer has, not what it buys
@@ -103,7 +108,7 @@ _NOT_OBJECT_WORDS = re.compile(
             "version variant derivative successor upgrad development replac succeed over than "
             "beat instead like such fill plug close moderni refurbish retrofit offer bid "
             "proposal rival competitor reject declin turn ahead compar rely relie relied depend "
-            "armed equipped fitted"
+            "armed equipped fit install integrat mount"
         ).split()
     )
     + ")"
@@ -297,6 +302,9 @@ _OWN_RELATIVE = re.compile(
     # deliveries of which began in 2019": each count's own stage
     r"|s?(?:\s+[a-z][\w-]*){0,3},\s+(?:all|most|some|none|the first|the last|deliveries|delivery|"
     r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+of\s+which\b[^.;,]{0,60}"
+    # "its Virginia-class submarines, which it is buying from the United States"
+    r"|s?(?:\s+[a-z][\w-]*){0,2},\s+which\s+(?:it|they)\s+(?:is\s+|are\s+|has\s+|have\s+|had\s+)?"
+    r"(?:buying|bought|ordered|acquiring|purchasing|acquired|purchased)\b[^.;,]{0,60}"
     # "72 Typhoons, all delivered under a 2007 agreement, along with F-15SA fighters"
     r"|s?(?:\s+[a-z][\w-]*){0,3},\s+all\s+(?:of them\s+|of which\s+)?(?:were\s+|have been\s+)?"
     r"delivered\b[^.;,]{0,60}"
@@ -1481,6 +1489,12 @@ def assemble(
     # The deal words are found in one pass over the whole text (sentences joined by
     # line breaks, which no word spans), then looked up per sentence.
     whole = "\n".join(s.text for s in sentences)
+    # Designations the gazetteer does not list ("two HDC-3100 warships") are systems of
+    # this article only.
+    unknown = unknown_systems(whole, gazetteer)
+    unlisted = {name: system for name, system in unknown.items() if not system.listed}
+    if unlisted:
+        gazetteer = with_systems(gazetteer, unlisted)
     starts = list(itertools.accumulate((len(s.text) + 1 for s in sentences), initial=0))
     words = [m.start() for m in _RELEVANT.finditer(lowered(whole))]
     read = len(sentences)
@@ -1488,7 +1502,7 @@ def assemble(
         key = (sentence.text, sentence.body_start)
         known = seen.get(key)
         if known is None:
-            mentions = find_mentions(sentence, gazetteer)
+            mentions = unknown_mentions(sentence, find_mentions(sentence, gazetteer), unknown)
             at = bisect.bisect_left(words, starts[number])
             relevant = any(m.kind == "system" for m in mentions) or (
                 at < len(words) and words[at] < starts[number + 1]

@@ -8,6 +8,7 @@ aliases from systems.yaml. Status cues and distractors from cues.yaml.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ class System:
     partners: tuple[str, ...] = ()
     """Other companies that build and sell it (a consortium's members: BAE Systems
     for the Eurofighter): named in an article, one of them is the maker."""
+    listed: bool = True
+    """False for a designation an article gives that the gazetteer does not list (its
+    category then comes from the noun after it: "two HDC-3100 warships")."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,12 @@ class Gazetteer:
         self.folded_matcher = re.compile(
             edge_before + "(?:" + trie_regex(spellings) + ")" + lower_pattern(edge_after)
         )
+
+
+def with_systems(gazetteer: Gazetteer, extra: dict[str, System]) -> Gazetteer:
+    """The gazetteer as one article sees it: its systems and the article's own
+    designations the gazetteer does not list (the shared gazetteer is not changed)."""
+    return dataclasses.replace(gazetteer, systems={**gazetteer.systems, **extra})
 
 
 _NATIONAL_SUFFIX = re.compile(r"[0-9A-Z][A-Z]{2}$")

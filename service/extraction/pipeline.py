@@ -31,7 +31,7 @@ class Extractor:
         deals, assembler, truncated_at = assemble(
             sentences, self.gazetteer, published_on.year if published_on else None
         )
-        candidates = [build(d, assembler, self.gazetteer, published_on) for d in deals]
+        candidates = [build(d, assembler, assembler.g, published_on) for d in deals]
         candidates.sort(key=lambda c: c.evidence[0]["start"] if c.evidence else 0)
         return Extraction(candidates, truncated_at)
 

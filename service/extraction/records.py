@@ -192,6 +192,8 @@ def build(deal: Deal, assembler: Assembler, g: Gazetteer, published_on: date | N
     system_name, system_rule = _system_name(
         deal, g, [m.text for _, m in assembler.system_mentions if m.name == deal.system]
     )
+    if not system.listed:
+        system_rule = f"designation-not-in-gazetteer/{system.name}"
     quantity_event = _quantity(deal)
     quantity = quantity_event.quantity if quantity_event else None
     manufacturer, manufacturer_rule = _manufacturer(deal, assembler, g)
@@ -237,12 +239,16 @@ def build(deal: Deal, assembler: Assembler, g: Gazetteer, published_on: date | N
     confidence += 0.05 if manufacturer else 0.0
     if all(e.sentence.headline for e in deal.events):
         confidence -= 0.2
+    if not system.listed:
+        confidence -= 0.1  # a designation the gazetteer does not know
     provenance: dict[str, str] = {
         "buyer": buyer_rule or "buyer:deal",
         "seller": seller_rule,
         "manufacturer": manufacturer_rule,
         "system": system_rule,
-        "category": f"gazetteer:systems/{system.name}",
+        "category": f"gazetteer:systems/{system.name}"
+        if system.listed
+        else f"noun-after-designation/{system.category}",
         "status": f"cue:{status}/{_cue_text(status_event)}",
         "quantity": quantity.rule if quantity else "quantity:not-stated",
         "value": "money:first-in-deal-sentences" if money_event else "money:not-stated",

@@ -6,7 +6,7 @@ import itertools
 import re
 
 from .casing import lowered
-from .gazetteer import MAKER_SUFFIXES, Gazetteer
+from .gazetteer import MAKER_SUFFIXES, Gazetteer, System
 from .types import Mention, Sentence
 
 _ABBREVIATIONS = frozenset(
@@ -154,3 +154,101 @@ def find_mentions(sentence: Sentence, gazetteer: Gazetteer) -> list[Mention]:
     """Gazetteer mentions of one sentence on its own (offsets relative to it)."""
     body = sentence.text
     return [m for m in article_mentions(body, gazetteer) if m.start >= sentence.body_start]
+
+
+# -- designations the gazetteer does not know ------------------------------------------
+
+_NOUN_CATEGORY = {
+    "fighter": "aircraft",
+    "jet": "aircraft",
+    "aircraft": "aircraft",
+    "trainer": "aircraft",
+    "transport": "aircraft",
+    "helicopter": "helicopter",
+    "tank": "armoured-vehicle",
+    "vehicle": "armoured-vehicle",
+    "howitzer": "artillery",
+    "drone": "drone",
+    "radar": "radar",
+    "corvette": "ship",
+    "frigate": "ship",
+    "destroyer": "ship",
+    "warship": "ship",
+    "ship": "ship",
+    "vessel": "ship",
+    "submarine": "submarine",
+    "missile": "missile",
+    "rifle": "small-arms",
+}
+_SHIP_NOUNS = "corvettes?|frigates?|destroyers?|warships?|ships?|vessels?|submarines?|boats?"
+_UNKNOWN_DESIGNATION = re.compile(
+    r"(?<![\w/&-])(?P<name>"
+    # "HDC-3100", "P-3C", "C-130H", "Type 093"
+    r"(?-i:[A-Z][A-Za-z]{0,3}-?\d{1,4}[A-Za-z0-9]{0,4}|Type \d{2,3}[A-Z]{0,2})"
+    r"(?=\s+(?:[A-Za-z-]+\s+){0,2}?(?P<noun>"
+    + "|".join(f"{noun}s?" for noun in _NOUN_CATEGORY if noun != "aircraft")
+    + r"|aircraft)\b)"
+    # "Jose Rizal-class frigates", "Victoria-class submarines"
+    r"|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?-class)(?=\s+(?:[a-z-]+\s+){0,1}?(?P<ship>"
+    + _SHIP_NOUNS
+    + r")\b))"
+)
+_NOT_DESIGNATIONS = frozenset(
+    {"World-class", "First-class", "Top-class", "High-class", "Business-class"}
+)
+
+
+def unknown_systems(text: str, gazetteer: Gazetteer) -> dict[str, System]:
+    """Designations an article gives for equipment the gazetteer does not list
+    ("two HDC-3100 warships", "the Jose Rizal-class frigates"): each becomes a system
+    of the category its noun names, with no maker, so that a deal about it is still
+    proposed (its provenance says the system is not in the gazetteer)."""
+    found: dict[str, System] = {}
+    if not any(ch.isdigit() for ch in text) and "-class" not in text:
+        return found
+    for match in _UNKNOWN_DESIGNATION.finditer(text):
+        name = match.group("name")
+        if name in found or name in _NOT_DESIGNATIONS or _lookup(gazetteer, name) is not None:
+            continue
+        if re.fullmatch(r"[A-Z]{1,4}-?(?:19|20)\d\d", name):
+            continue  # "COP-2024", a year
+        variant = re.sub(r"[A-Za-z]{1,3}$", "", name)
+        known = _lookup(gazetteer, variant) if variant != name else None
+        if known is not None:
+            if known[0] == "system":
+                found[name] = gazetteer.systems[known[1]]  # "JF-17C": a variant of JF-17
+            continue
+        noun = (match.group("noun") or match.group("ship") or "").lower().rstrip("s")
+        category = (
+            "submarine"
+            if noun in {"boat"} and "-class" in name
+            else _NOUN_CATEGORY.get(noun, "ship" if noun == "boat" else None)
+        )
+        if category is None:
+            continue
+        found[name] = System(name, category, None, name, None, listed=False)
+    return found
+
+
+def unknown_mentions(
+    sentence: Sentence, known: list[Mention], systems: dict[str, System]
+) -> list[Mention]:
+    """The mentions of a sentence with its designations unknown to the gazetteer added."""
+    if not systems or not any(name in sentence.text for name in systems):
+        return known
+    extra = []
+    for match in _UNKNOWN_DESIGNATION.finditer(sentence.text):
+        name = match.group("name")
+        start, end = match.span("name")
+        if name not in systems or start < sentence.body_start:
+            continue
+        if any(m.start < end and start < m.end for m in known):
+            continue
+        system = systems[name]
+        source = (
+            f"gazetteer:systems/{system.name} as variant {name}"
+            if system.listed
+            else f"unknown-designation/{name}"
+        )
+        extra.append(Mention("system", system.name, name, start, end, source))
+    return sorted([*known, *extra], key=lambda m: m.start) if extra else known

@@ -1564,3 +1564,71 @@ def test_batch_21_phrasings(
 ) -> None:
     got = _records(ex, text, published)
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+def test_a_designation_the_gazetteer_lacks_is_a_system_of_its_nouns_category(
+    ex: Extractor,
+) -> None:
+    """ "two HDC-3200 corvettes": a designation before an equipment noun is proposed as
+    a system of that noun's category, and its provenance says the gazetteer lacks it."""
+    text = (
+        "Ships\nMANILA - The Department of National Defense signed a contract with Hyundai "
+        "Heavy Industries for two HDC-3200 corvettes."
+    )
+    (record,) = ex.extract(text, date(2025, 6, 1))
+    assert (record.fields["system"], record.fields["category"], record.fields["quantity_min"]) == (
+        "HDC-3200",
+        "ship",
+        2,
+    )
+    assert record.fields["seller"] == "South Korea"
+    assert record.provenance["system"] == "designation-not-in-gazetteer/HDC-3200"
+    assert record.provenance["category"] == "noun-after-designation/ship"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Jets\nNorway ordered five P-3C Orion aircraft from the United States in 1968.",
+            [("Norway", "United States", "P-3C", "delivered", 5, 5)],
+            id="a-designation-and-a-name-before-the-noun",
+        ),
+        pytest.param(
+            "Ships\nThe navy received two Jose Rizal-class frigates from South Korea in 2021, "
+            "Manila said.",
+            [("Philippines", "South Korea", "Jose Rizal-class", "delivered", 2, 2)],
+            id="a-class-listed",
+        ),
+        pytest.param(
+            "Ships\nCanada bought four Reshef-class patrol vessels from Israel in 1999.",
+            [("Canada", "Israel", "Reshef-class", "delivered", 4, 4)],
+            id="a-class-unlisted",
+        ),
+        pytest.param(
+            "Jets\nAzerbaijan has signed a contract with Pakistan for JF-17C Block III fighters.",
+            [("Azerbaijan", "Pakistan", "JF-17", "contracted", None, None)],
+            id="a-variant-letter-on-a-listed-system",
+        ),
+        pytest.param(
+            "Summit\nThe G7 leaders met in Italy, and COP-2024 delegates flew in on A330 jets.",
+            [],
+            id="not-equipment",
+        ),
+        pytest.param(
+            "Missiles\nAustralia has ordered 200 Tomahawk missiles and will fit them to its "
+            "Hobart-class destroyers and later to its Virginia-class submarines, which it is "
+            "buying from the United States.",
+            [
+                ("Australia", "United States", "Tomahawk", "contracted", 200, 200),
+                ("Australia", "United States", "Virginia-class", "contracted", None, None),
+            ],
+            id="the-platforms-a-weapon-is-fitted-to",
+        ),
+    ],
+)
+def test_designations_beyond_the_gazetteer(
+    ex: Extractor, text: str, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, date(2025, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
