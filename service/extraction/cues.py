@@ -133,7 +133,8 @@ def distractor(text: str, gazetteer: Gazetteer, cue: Cue | None) -> str | None:
                 if cue is None or cue.status != "cancelled":
                     return kind
                 continue
-            if cue is None or match.start() <= cue.start < match.end():
+            # the cue is part of it: "signed an agreement to cooperate"
+            if cue is None or (cue.start < match.end() and match.start() < cue.end):
                 return kind
     return None
 

@@ -35,6 +35,7 @@ from .numbers import (
     unit_category,
 )
 from .parties import (
+    buyer_shares,
     find_buyer,
     find_seller,
     joint_buyers,
@@ -154,6 +155,21 @@ _EARLIER_DEAL = re.compile(
     r"(?:contract|order)\b"
 )
 """A contract before the one reported: "A first executive contract for 180 tanks"."""
+_N_MORE = re.compile(
+    r"(?i)\b(?P<n>\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:more|additional|further)\b"
+)
+
+
+def _count_more(body: str, low: int, high: int) -> Quantity | None:
+    """ "and Saudi Arabia signed for 10 more": a count of its own in a later clause."""
+    found = _N_MORE.search(body, low, high)
+    n = parse_number(found.group("n")) if found else None
+    if found is None or n is None:
+        return None
+    return Quantity(n, n, found.group(), None, found.start(), found.end(), "quantity:exact")
+
+
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
@@ -210,7 +226,14 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s+and\s+(?=the\s+(?:first|last|rest|remaining|final)\b)"
     # "already operates Patriot batteries, and Washington cleared NASAMS": a named
     # subject and its own verb
-    r"|,\s+and\s+(?=[A-Z][\w-]+\s+(?:has\s+|have\s+|had\s+)?(?:[a-z]+ed|sold|bought|signed)\b)"
+    r"|,\s+and\s+(?=(?:the\s+)?(?:[A-Z][\w-]+\s+){1,3}(?:has\s+|have\s+|had\s+)?(?:also\s+)?"
+    r"(?:[a-z]+ed|sold|bought|signed)\b)"
+    # "after the UAE ordered 10 batteries in 2022 and Saudi Arabia signed for 10 more"
+    r"|(?<=\d)\s+and\s+(?=(?:the\s+)?(?:[A-Z][\w-]+\s+){1,3}(?:has\s+|have\s+|had\s+)?"
+    r"(?:also\s+)?(?:signed|ordered|bought|purchased|acquired)\b)"
+    # "..., and Sweden, South Korea and the Czech Republic have also ordered it"
+    r"|,\s+and\s+(?=[A-Z][^.;]{0,60}?\b(?:has|have|had)\s+(?:also\s+|already\s+)?"
+    r"(?:ordered|bought|signed|selected|chosen|purchased|acquired)\b)"
     # "ordered 12 Rafale jets, the last of which arrived, and bought Bradley vehicles"
     r"|,\s+and\s+(?=(?:bought|ordered|signed|purchased|acquired|received|cancelled|leased)\s)"
     # "agreed to buy four more Gripen jets, and extended the lease of the fleet": a
@@ -807,6 +830,9 @@ class Assembler:
             # A count of a joint order is all the buyers' together: no buyer's own
             # (as a combined value is no buyer's value), and never counted twice.
             shared = quantity if not joint else None
+            # "nine C-390s, five for the Royal Netherlands Air Force and four for the
+            # Austrian Armed Forces": each joint buyer's own share
+            shares = buyer_shares(f.sentence, f.mentions) if joint else {}
             for buyer in buyers:
                 event = self._event(
                     f,
@@ -822,6 +848,8 @@ class Assembler:
                 )
                 if buyer is not None:
                     event.buyer, event.buyer_rule = buyer, "buyer:passive-by"
+                    if buyer in shares:
+                        event.quantity = shares[buyer]
                 if lead is not None and lead.money is not None:
                     event.money = None  # the money is the contract's the sentence opens on
                 if cue is None and self._opens_on_deal(f, mention.start):
@@ -959,6 +987,14 @@ class Assembler:
             if any(low <= m.start < high for m in f.systems()):
                 break
             cue = strongest([c for c in f.cues if low <= c.start < high])
+            in_clause = [m for m in f.mentions if low <= m.start < high]
+            # "..., and Sweden, South Korea and the Czech Republic have also ordered it"
+            listed = [b for b in listed_subjects(f.sentence, in_clause) if b != event.buyer]
+            other_buyer = (
+                listed[0] if listed else purchasing_subject(f.sentence, f.mentions, low, high)
+            )
+            if other_buyer == event.buyer:
+                other_buyer = None
             more = _MORE_FROM.match(f.body, low)
             if more is not None:
                 # "..., and 32 more from Norway, the first of which arrived": a purchase
@@ -990,9 +1026,15 @@ class Assembler:
                 extra.append(later)
                 event = later
                 continue
-            if cue is None or cue.status == event.status:
+            if cue is None or (cue.status == event.status and other_buyer is None):
                 continue
             quantity = quantity_of_them(f.body, low, high)
+            if quantity is None and other_buyer is not None:
+                # "..., and Saudi Arabia signed for 10 more": its own count
+                quantity = next(
+                    (q for q in f.quantities if low <= q.start < high and q.start not in taken),
+                    None,
+                ) or _count_more(f.body, low, high)
             shared = _SHARED_SUBJECT.match(f.body, low) is not None
             # "..., and the first 24 guns arrived": a part of it delivered
             part = (
@@ -1004,6 +1046,7 @@ class Assembler:
                 quantity is None
                 and not shared
                 and not part
+                and other_buyer is None
                 and _ITS_DEAL.search(f.body, low, high) is None
             ):
                 continue  # neither "212 of them" nor "its order", "the plan": not this deal
@@ -1011,14 +1054,20 @@ class Assembler:
                 taken.add(quantity.start)
             later = dataclasses.replace(event, status=cue.status, cue=cue, quantity=quantity)
             later.money = None
-            buyer = purchasing_subject(f.sentence, f.mentions, low, high)
-            if buyer is not None and buyer != event.buyer:
+            buyer = other_buyer
+            if buyer is not None:
                 # "..., while Poland ordered 48 of them": the same system, another buyer
                 later.buyer, later.buyer_rule = buyer, "buyer:subject-of-purchase"
                 later.seller, later.seller_rule = self._seller(f, low)
                 # its own clause dates it; the first clause's variant is not its own
                 later.position, later.written = low, None
             extra.append(later)
+            for also in listed[1:]:
+                each = dataclasses.replace(later, quantity=None)
+                each.buyer = also
+                extra.append(each)
+            if listed[1:]:
+                later.quantity = None  # a count of several buyers is none of theirs
             if not part:
                 event = later  # the next clause may go on with this stage's deal
         return extra

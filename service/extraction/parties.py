@@ -15,7 +15,8 @@ import re
 from itertools import pairwise
 
 from .gazetteer import Gazetteer
-from .types import Mention, Sentence
+from .numbers import parse_number
+from .types import Mention, Quantity, Sentence
 
 _SALE_TO = re.compile(
     r"(?i)\b(?:sale|sales|sell|sells|selling|sold|supply|supplies|supplying|supplied|deliver\w*|"
@@ -178,9 +179,16 @@ def purchasing_subject(
     """The country that buys in the clause `low`..`high` of a sentence ("..., while Poland
     ordered 48 of them"), or None."""
     for m in mentions:
-        if m.kind == "country" and low <= m.start < high and _BUYS_AFTER.match(_after(sentence, m)):
-            return m.name
+        if m.kind == "country" and low <= m.start < high:
+            after = _after(sentence, m)
+            if _BUYS_AFTER.match(after) or _SIGNED_AFTER.match(after):
+                return m.name
     return None
+
+
+_SIGNED_AFTER = re.compile(
+    r"(?i)^\s+(?:has\s+|have\s+|had\s+)?(?:also\s+|already\s+)?(?:signed|concluded|agreed)\b"
+)
 
 
 _PASSIVE_BY = re.compile(
@@ -257,6 +265,38 @@ def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
             return list(dict.fromkeys(names))
         i = j
     return []
+
+
+_SHARE_FOR = re.compile(
+    r"(?i)(?<![\w.,-])(?P<n>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve)\s+(?:of them\s+|of the [\w-]+\s+)?for\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}$"
+)
+
+
+def buyer_shares(sentence: Sentence, mentions: list[Mention]) -> dict[str, Quantity]:
+    """Each joint buyer's share where a sentence states it: "five for the Royal
+    Netherlands Air Force and four for the Austrian Armed Forces"."""
+    shares: dict[str, Quantity] = {}
+    for m in mentions:
+        if m.kind != "country" or m.name in shares:
+            continue
+        found = _SHARE_FOR.search(_before(sentence, m))
+        if found is None:
+            continue
+        n = parse_number(found.group("n"))
+        if n is None:
+            continue
+        offset = max(0, m.start - 160)
+        shares[m.name] = Quantity(
+            n,
+            n,
+            found.group("n"),
+            None,
+            offset + found.start(),
+            offset + found.end(),
+            "quantity:share-for-buyer",
+        )
+    return shares
 
 
 _TOGETHER_WITH = re.compile(r"(?i)\b(?:together|jointly)\s+with\s+(?:the\s+)?$")

@@ -1632,3 +1632,68 @@ def test_designations_beyond_the_gazetteer(
 ) -> None:
     got = _records(ex, text, date(2025, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Jets\nEmbraer and Saab signed an agreement to cooperate on marketing the C-390 and "
+            "the Gripen in India.",
+            date(2025, 6, 1),
+            [],
+            id="an-agreement-to-cooperate",
+        ),
+        pytest.param(
+            "Jets\nIndonesia is in final negotiations with Dassault Aviation for 36 Rafale jets, "
+            "and the United States approved the sale of up to 36 F-15ID fighters to Indonesia.",
+            date(2025, 6, 1),
+            [("Indonesia", "United States", "F-15ID", "approved", None, 36)],
+            id="and-the-united-states-approved",
+        ),
+        pytest.param(
+            "Transports\nPortugal and Hungary already fly the C-390, and Sweden, South Korea and "
+            "the Czech Republic have also ordered it.",
+            date(2025, 6, 1),
+            [
+                ("South Korea", "Brazil", "C-390", "contracted", None, None),
+                ("Czechia", "Brazil", "C-390", "contracted", None, None),
+                ("Sweden", "Brazil", "C-390", "contracted", None, None),
+            ],
+            id="a-list-of-buyers-in-a-later-clause",
+        ),
+        pytest.param(
+            "Transports\nThe Netherlands and Austria have signed a contract with Embraer for "
+            "nine C-390 aircraft, five for the Royal Netherlands Air Force and four for the "
+            "Austrian Armed Forces.",
+            date(2025, 6, 1),
+            [
+                ("Netherlands", "Brazil", "C-390", "contracted", 5, 5),
+                ("Austria", "Brazil", "C-390", "contracted", 4, 4),
+            ],
+            id="each-joint-buyers-share",
+        ),
+        pytest.param(
+            "Tanks\nKNDS has said it is raising production at its Munich plant to about 50 "
+            "Leopard 2A8 tanks a year.",
+            date(2025, 6, 1),
+            [],
+            id="production-a-year",
+        ),
+        pytest.param(
+            "Tanks\nNorway has ordered 54 Leopard 2A8 tanks, and Croatia has signed a letter of "
+            "intent for 50 more.",
+            date(2025, 6, 1),
+            [
+                ("Norway", "Germany", "Leopard 2A8", "contracted", 54, 54),
+                ("Croatia", "Germany", "Leopard 2A8", "intent", 50, 50),
+            ],
+            id="another-buyer-signs-for-more",
+        ),
+    ],
+)
+def test_batch_22_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
