@@ -54,6 +54,14 @@ def _guarded(gazetteer: Gazetteer, low: str, match: re.Match[str]) -> bool:
     return bool(hits)
 
 
+_FOR_SERVICE = re.compile(
+    r"\s+(?:for|on|covering)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:upgrad|moderni[sz]|overhaul|"
+    r"refurbish|maintenan|sustainment|servic|repair)"
+)
+_NOT_AN_OPTION = re.compile(
+    r"[^.;,]{0,40}?\b(?:is|was|were|would be|remains?)\s+"
+    r"(?:not|never|no longer|ruled out|off the table)\b"
+)
 _LOCAL_BREAK = re.compile(
     r";|,\s+(?:though|although|but|while|whereas)\b|\s+(?:but|though|although)\s+|"
     r"\s+and\s+(?:is|are|was|were|has|have)\s+(?!(?:not|no|been)\b)"
@@ -90,6 +98,10 @@ def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
             ):
                 continue  # "a debate over whether to buy M270s": no plan yet
             start, end = match.span()
+            if status == "contracted" and _FOR_SERVICE.match(low, end):
+                continue  # "inked a deal for an upgrade of their radars": not a purchase
+            if status == "cancelled" and _NOT_AN_OPTION.match(low, end):
+                continue  # "cancelling the programme was not an option"
             if status == "announced" and not _SELECTION.search(match.group()):
                 if undecided is None:
                     undecided = bool(gazetteer.any_undecided.search(low))

@@ -170,6 +170,9 @@ def _count_more(body: str, low: int, high: int) -> Quantity | None:
     return Quantity(n, n, found.group(), None, found.start(), found.end(), "quantity:exact")
 
 
+_SINCE_YEAR = re.compile(r"\bsince\s+(?!(?:19|20)\d\d)[^,;.]{1,60}?\b(?:19|20)\d\d\b")
+"""A year a "since" phrase dates something else by ("since the two countries
+normalised relations in 2020"; not "has flown them since 2011")."""
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
@@ -204,7 +207,7 @@ _IN_SERVICE = re.compile(
 _COMPANY_SUBJECT = re.compile(r"^(?:The\s+)?$")
 _GENERIC_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:government|ministry|defen[cs]e ministry|army|navy|air force|military|"
-    r"armed forces|cabinet|it|they|officials|"
+    r"armed forces|cabinet|it|they|officials|country|nation|"
     r"(?:department|ministry) of (?:national\s+)?defen[cs]e|defen[cs]e department)\b"
 )
 _FMS = re.compile(
@@ -320,7 +323,7 @@ _WHOSE_STAGE = re.compile(
 _OWN_RELATIVE = re.compile(
     r"(?i)s?(?:\s+[a-z][\w-]*)?\s+(?:that\s+|which\s+)?(?:it|they|(?-i:[A-Z][\w-]+))\s+"
     r"(?:has\s+|had\s+|have\s+)?"
-    r"(?:ordered|bought|purchased|acquired|signed for)\b[^.;,]{0,60}"
+    r"(?:ordered|bought|purchased|acquired|signed for|received)\b[^.;,]{0,60}"
     # "12 Yak-130 trainers, all of which were delivered by 2019, and 64 T-90S tanks,
     # deliveries of which began in 2019": each count's own stage
     r"|s?(?:\s+[a-z][\w-]*){0,3},\s+(?:all|most|some|none|the first|the last|deliveries|delivery|"
@@ -657,6 +660,8 @@ class Assembler:
                 continue
             if f.body[q.end : q.end + 2].startswith(":"):
                 continue  # "selected three systems: A, B and C" counts kinds, not units
+            if any(q.start <= m.start < q.end for m in f.systems() if m.name != mention.name):
+                continue  # "36 K9 howitzers" counts the K9s, not the IRIS-T named before
             if compatible(_unit_kind(q.unit or ""), system.category):
                 return q
         if system.category in {"ship", "submarine"}:
@@ -1086,6 +1091,8 @@ class Assembler:
         text = f.body
         for m in f.systems():  # "PzH 2000" is no year
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+        if "since" in text:  # "since the two countries normalised relations in 2020"
+            text = _SINCE_YEAR.sub(lambda found: " " * len(found.group()), text)
         low, high = bounds if bounds is not None else (0, len(text))
         found = [
             (match.start(), int(match.group()))
@@ -1122,15 +1129,19 @@ class Assembler:
         """ "...the 83 Tejas the ministry contracted in 2021. Not one of those jets has
         yet reached the air force": the next sentence, about no other system, says the
         purchase is not delivered."""
-        following = self.facts_by_index.get(f.sentence.index + 1)
-        if following is not None:
-            if {m.name for m in following.systems()} - {m.name for m in f.systems()}:
-                return False
-            text = following.body
-        else:
-            # a sentence kept out of the facts names no system, cue or count
-            text = self.sentence_texts.get(f.sentence.index + 1, "")
-        return _NOT_ARRIVED.search(text) is not None or _DELAYED.search(text) is not None
+        own = {m.name for m in f.systems()}
+        for index in (f.sentence.index + 1, f.sentence.index + 2):
+            following = self.facts_by_index.get(index)
+            if following is not None:
+                if {m.name for m in following.systems()} - own:
+                    return False  # about another system from here on
+                text = following.body
+            else:
+                # a sentence kept out of the facts names no system, cue or count
+                text = self.sentence_texts.get(index, "")
+            if _NOT_ARRIVED.search(text) is not None or _DELAYED.search(text) is not None:
+                return True
+        return False
 
     # -- deals -------------------------------------------------------------------------
 
@@ -1281,8 +1292,19 @@ class Assembler:
             if _CONTRACTOR.search(
                 f.body[max(0, company.start - 60) : company.start]
             ) or _CONTRACTOR_AFTER.match(f.body[company.end : company.end + 80]):
-                if self.touched:
-                    self.touched[-1].contractor = company.name
+                # "Lockheed Martin will be the principal contractor for the F-35 sale":
+                # the deal of the system the sentence names, else the one just reported
+                named = {m.name for m in f.systems()}
+                target = next(
+                    (
+                        d
+                        for d in reversed(self.touched)
+                        if d.system in named or self._family(d.system) in named
+                    ),
+                    self.touched[-1] if self.touched else None,
+                )
+                if target is not None:
+                    target.contractor = company.name
                 return
 
     def _enumerated(self, f: Facts) -> Event | None:

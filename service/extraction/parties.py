@@ -21,10 +21,11 @@ from .types import Mention, Quantity, Sentence
 _SALE_TO = re.compile(
     r"(?i)\b(?:sale|sales|sell|sells|selling|sold|supply|supplies|supplying|supplied|deliver\w*|"
     r"export\w*|ship|ships|shipped|shipping|shipment|approv\w*|clear\w*)\b"
-    r"(?:(?!\b(?:donat\w*|gift\w*|pledg\w*|give|given|gave|handed)\b)[^.;]){0,120}?\b(?:to|for)\s+$"
+    r"(?:(?!\b(?:donat\w*|gift\w*|pledg\w*|give|given|gave|handed)\b)[^.;]){0,120}?\b(?:to|for)\s+"
+    r"(?:the\s+)?$"
 )
 _MAX_COUNTRIES = 12  # a sentence naming more is a list; its first ones decide
-_ENDS_TO = re.compile(r"\b(?:to|for)\s+$")
+_ENDS_TO = re.compile(r"\b(?:to|for)\s+(?:the\s+)?$")  # "to the Republic of Korea"
 _SUPPLY_WITH = re.compile(
     r"(?i)\b(?:supply|supplies|supplying|provide|provides|providing|equip|equips|equipping)\s+$"
 )
@@ -117,6 +118,8 @@ def find_buyer(
     countries = [m for m in mentions if m.kind == "country"][:_MAX_COUNTRIES]
     for m in countries:
         before = _before(sentence, m)
+        if m.text != m.name and _ORIGIN_NOUN.match(_after(sentence, m)):
+            continue  # "an export order for the French warplane": where it comes from
         if _ENDS_TO.search(before) and _SALE_TO.search(before):
             return m.name, "buyer:sale-to"
         if _SUPPLY_WITH.search(before):
@@ -192,7 +195,7 @@ _SIGNED_AFTER = re.compile(
 
 
 _PASSIVE_BY = re.compile(
-    r"(?i)\b(?:(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted)\s+by|"
+    r"(?i)\b(?:(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted|signed)\s+by|"
     # "has previously sold JF-17s to Myanmar and Nigeria"
     r"(?:sold|sells|exported)\s+(?:[\w'-]+\s+){0,4}?to|"
     r"(?:is|are)\s+(?:now\s+|also\s+|already\s+)?(?:building|producing|making)\s+for)\s+"

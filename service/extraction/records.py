@@ -92,7 +92,9 @@ def _seller(
         domestic = "-company/" in (event.seller_rule or "")
         if event.status and event.seller and (event.seller != deal.buyer or domestic):
             return event.seller, event.seller_rule or "seller:sentence"
-    if assembler.fms and deal.buyer != "United States":
+    # a foreign military sale does not sell the buyer's own product ("South Korea's own
+    # KF-21" in an article about an F-35 sale)
+    if assembler.fms and deal.buyer not in ("United States", maker_country):
         return "United States", "seller:foreign-military-sale"
     if maker_country:
         return maker_country, "seller:maker-country"
@@ -134,9 +136,17 @@ def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str |
             for m in (facts.systems() if facts else [])
             if m.name != deal.system
         }
+        mentions = facts.systems() if facts else []
+        here = event.position or 0
         for company in event.companies:
             if company.name in others and company.name not in makers:
                 continue
+            if any(
+                m.name != deal.system
+                and min(here, company.start) < m.start < max(here, company.start)
+                for m in mentions
+            ):
+                continue  # "... 24 AH-64E ..., and 36 CAESAR howitzers from France's KNDS"
             gap = before[max(0, company.start - 40) : company.start].lower()
             if any(w in gap.split() for w in ("with", "from", "by")):
                 return company.name, f"manufacturer:contract-partner/{company.name}"

@@ -1697,3 +1697,114 @@ def test_batch_22_phrasings(
 ) -> None:
     got = _records(ex, text, published)
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Jets\nJapan operates four Boeing E-767 AWACS jets and has inked a deal for an "
+            "upgrade of their radars.",
+            date(2025, 6, 1),
+            [],
+            id="a-deal-for-an-upgrade",
+        ),
+        pytest.param(
+            "Jets\nTOKYO - The cabinet rubber-stamped the purchase of a dozen more F-35B "
+            "fighters last week.",
+            date(2025, 6, 1),
+            [("Japan", "United States", "F-35B", "approved", 12, 12)],
+            id="rubber-stamped",
+        ),
+        pytest.param(
+            "Jets\nSwitzerland signed for 36 F-35A jets in 2022. The first is due in 2027. "
+            "Washington said deliveries would be delayed.",
+            date(2025, 6, 1),
+            [("Switzerland", "United States", "F-35A", "contracted", 36, 36)],
+            id="a-delay-two-sentences-on",
+        ),
+        pytest.param(
+            "Jets\nThe minister said cancelling the F-35A programme was not an option for "
+            "Switzerland.",
+            date(2025, 6, 1),
+            [],
+            id="cancelling-is-not-an-option",
+        ),
+        pytest.param(
+            "Jets\nThe United States approved the sale of 25 F-35A jets to the Republic of "
+            "Korea. The approval comes as South Korea's own KF-21 fighter moves towards "
+            "production.",
+            date(2025, 6, 1),
+            [("South Korea", "United States", "F-35A", "approved", 25, 25)],
+            id="the-approval-comes-as",
+        ),
+        pytest.param(
+            "Air defence\nMorocco has concluded a $500 million agreement with Israel Aerospace "
+            "Industries for the Barak MX system, the first purchase from Israel since the two "
+            "countries normalised relations in 2020.",
+            date(2025, 6, 1),
+            [("Morocco", "Israel", "Barak MX", "contracted", None, None)],
+            id="a-year-after-since-dates-something-else",
+        ),
+        pytest.param(
+            "Rockets\nTALLINN - The launchers will serve alongside the six HIMARS systems "
+            "Estonia received from the United States in 2024.",
+            date(2025, 6, 1),
+            [("Estonia", "United States", "HIMARS", "delivered", 6, 6)],
+            id="received-from",
+        ),
+        pytest.param(
+            "Jets\nThe State Department approved the sale of 25 F-35A jets to South Korea, and "
+            "Seoul signed for 20 KF-21 fighters from Korea Aerospace Industries.",
+            date(2025, 6, 1),
+            [
+                ("South Korea", "United States", "F-35A", "approved", 25, 25),
+                ("South Korea", "South Korea", "KF-21", "contracted", 20, 20),
+            ],
+            id="no-foreign-military-sale-of-the-buyers-own-jet",
+        ),
+        pytest.param(
+            "Guns\nTALLINN - The country is buying IRIS-T SLM air defence systems and 36 K9 "
+            "howitzers from South Korea.",
+            date(2025, 6, 1),
+            [
+                ("Estonia", "Germany", "IRIS-T SLM", "contracted", None, None),
+                ("Estonia", "South Korea", "K9", "contracted", 36, 36),
+            ],
+            id="a-count-naming-another-system",
+        ),
+        pytest.param(
+            "Jets\nThe deal is the biggest export order for the French warplane, signed by the "
+            "United Arab Emirates for 80 Rafale jets.",
+            date(2025, 6, 1),
+            [("United Arab Emirates", "France", "Rafale", "contracted", 80, 80)],
+            id="an-order-for-the-french-warplane-signed-by",
+        ),
+    ],
+)
+def test_batch_23_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+def test_the_principal_contractor_of_a_named_sale_is_that_deals_maker(ex: Extractor) -> None:
+    text = (
+        "Jets\nThe United States approved the sale of 25 F-35A jets to South Korea. The air "
+        "force has signed for the first 20 KF-21 fighters from Korea Aerospace Industries. "
+        "Lockheed Martin will be the principal contractor for the F-35 sale."
+    )
+    assert sorted(_full(ex, text, date(2025, 6, 1)), key=str) == [
+        ("South Korea", "South Korea", "Korea Aerospace Industries", "KF-21", "contracted", 20),
+        ("South Korea", "United States", "Lockheed Martin", "F-35A", "approved", 25),
+    ]
+
+
+def test_a_company_named_beside_another_system_is_not_this_ones_maker(ex: Extractor) -> None:
+    text = (
+        "Helicopters\nMorocco is taking delivery of 24 AH-64E helicopters from the United "
+        "States, and has ordered 36 CAESAR howitzers from France's KNDS."
+    )
+    makers = {r[3]: r[2] for r in _full(ex, text, date(2025, 6, 1))}
+    assert makers == {"AH-64E": None, "CAESAR": "KNDS"}
