@@ -232,9 +232,10 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
             g.training = list(patterns)
         else:
             # One pattern per kind: a sentence is searched once for each kind.
-            joined = "|".join(f"(?:{lower_pattern(p)})" for p in patterns)
+            entries = [cue_entry(p) for p in patterns]
+            joined = "|".join(f"(?:{lower_pattern(p)})" for p, _ in entries)
             g.distractors[kind] = [re.compile(joined)]
-            triggers = [literal_words(p) for p in patterns]
+            triggers = [needs or literal_words(p) for p, needs in entries]
             # Only when every pattern has a trigger word can the kind be skipped safely.
             if all(triggers):
                 words = sorted(frozenset().union(*triggers))

@@ -350,7 +350,8 @@ def find_totals(text: str) -> list[Quantity]:
         found.append(
             Quantity(last, last, match.group(), None, match.start(), match.end(), "quantity:total")
         )
-    for match in _TOTAL.finditer(text):
+    # every total is "... of N" or "... to N": most sentences have neither
+    for match in _TOTAL.finditer(text) if " of " in low or " to " in low else ():
         raw = match.group("a") or match.group("b") or match.group("c")
         n = parse_number(raw) if raw else None
         if n is None or re.fullmatch(r"(?:19|20)\d\d", raw or ""):

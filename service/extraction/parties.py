@@ -124,7 +124,7 @@ def find_buyer(
             return m.name, "buyer:sale-to"
         if _SUPPLY_WITH.search(before):
             return m.name, "buyer:supply-with"
-        if _ORDER_FROM.search(before):
+        if before.endswith(("from ", "from the ")) and _ORDER_FROM.search(before):
             return m.name, "buyer:order-from"
     for m in countries:
         before = _before(sentence, m)
@@ -244,6 +244,8 @@ def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
     that together are the subject of a purchase verb; each is a buyer of its own deal
     (labelling rule 8), and a count the sentence gives is none of theirs alone."""
     countries = [m for m in mentions if m.kind == "country"]
+    if len(countries) < 2:
+        return []
     i = 0
     while i < len(countries) - 1:
         first = countries[i]
@@ -368,7 +370,7 @@ def find_seller(
             # Boeing": the seller is that of the system it follows
             continue
         before = _before(sentence, m)
-        if _ORDER_FROM.search(before):
+        if before.endswith(("from ", "from the ")) and _ORDER_FROM.search(before):
             continue  # the customer an order comes from, not a seller
         rule = "from" if _FROM.search(before) else "contract-with" if _WITH.search(before) else None
         if rule is None:

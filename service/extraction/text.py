@@ -193,6 +193,10 @@ _UNKNOWN_DESIGNATION = re.compile(
     + _SHIP_NOUNS
     + r")\b))"
 )
+_CANDIDATE = re.compile(
+    r"(?<![\w/&-])(?:[A-Z][A-Za-z]{0,3}-?\d|Type \d|[A-Z][a-z]+(?: [A-Z][a-z]+)?-class)"
+)
+"""Where a designation may start (a cheap scan; the full pattern is tried there only)."""
 _NOT_DESIGNATIONS = frozenset(
     {"World-class", "First-class", "Top-class", "High-class", "Business-class"}
 )
@@ -206,7 +210,10 @@ def unknown_systems(text: str, gazetteer: Gazetteer) -> dict[str, System]:
     found: dict[str, System] = {}
     if not any(ch.isdigit() for ch in text) and "-class" not in text:
         return found
-    for match in _UNKNOWN_DESIGNATION.finditer(text):
+    for candidate in _CANDIDATE.finditer(text):
+        match = _UNKNOWN_DESIGNATION.match(text, candidate.start())
+        if match is None:
+            continue
         name = match.group("name")
         if name in found or name in _NOT_DESIGNATIONS or _lookup(gazetteer, name) is not None:
             continue

@@ -129,15 +129,16 @@ def test_every_gazetteer_country_and_maker_is_known() -> None:
 
 
 def test_the_needs_of_a_cue_are_words_it_spells() -> None:
-    """A cue's `needs` (the words a sentence must contain to be searched for it) are
-    written in its pattern: a misspelt one would silently switch the cue off."""
+    """A cue's or distractor's `needs` (the words a sentence must contain to be searched
+    for it) are written in its pattern: a misspelt one would silently switch it off."""
     import yaml
 
     from service.extraction.gazetteer import cue_entry
 
     cues = yaml.safe_load((SEEDS / "gazetteer" / "cues.yaml").read_text())
     with_needs = 0
-    for entries in cues["status"].values():
+    groups = [*cues["status"].values(), *cues["distractors"].values()]
+    for entries in groups:
         for entry in entries:
             pattern, needs = cue_entry(entry)
             with_needs += bool(needs)
