@@ -82,8 +82,9 @@ _NOT_OBJECT = re.compile(
     # "chosen over the Finnish Patria vehicle and the Spanish-Austrian ASCOD": every rival
     # of the list; "compared the Rafale M with Boeing's F/A-18": the one it was compared with
     r"|(?:\b(?<!took )(?<!taken )(?<!takes )(?<!taking )over|\bahead of|\binstead of|"
-    r"\bsuch as|\blike)\s+"
-    r"(?:the|a|an)\s+(?!(?:next|coming|past|last|first)\b)"
+    r"\bsuch as|\blike|\breplac(?:e|es|ing|ed))\s+"
+    # "replace the air force's 50-year-old F-5 and C-101 trainers"
+    r"(?:the|a|an|its|their)\s+(?!(?:next|coming|past|last|first)\b)"
     r"(?:[\w'-]+\s+){0,4}(?:and|or)\s+" + _DETERMINER + r"(?:[\w'-]+\s+){0,2}$"
     r"|\bcompar(?:ed|ing|es)\b[^.;]{0,60}\b(?:with|against)\s+(?:[\w'-]+\s+){0,2}$"
     # "chosen over India's Tejas, the Chinese-Pakistani JF-17 and Turkey's Hurjet": a
@@ -618,8 +619,10 @@ class Assembler:
     def _quantity_for(self, f: Facts, mention: Mention, taken: set[int]) -> Quantity | None:
         totals = f.totals if f.quantities or f.status else []
         brought = [q for q in totals if _BROUGHT_TO.match(q.text)]
-        if brought:
-            return brought[0]  # "increased its order by 100, bringing the total to 623"
+        if brought and not _N_MORE.search(f.body, 0, mention.start):
+            # "increased its order by 100, bringing the total to 623" is the deal's
+            # count; "ordered 18 more ..., bringing its total to 36" is a contract for 18
+            return brought[0]
         low, high = clause_of(f.body, mention.start)
         own_totals = [t for t in totals if low <= t.start < high]
         if f.status in {"delivering", "delivered"} and own_totals:

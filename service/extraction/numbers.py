@@ -228,6 +228,10 @@ _OF_WHICH = compile_lower(
     r"|^(?:s|['’]s)?(?:\s+[\w-]+){0,3}?,\s+"
     rf"(?P<phrase2>(?P<n2>{_NUM})) of which\s+(?:were|was|have been|had been)\s+"
     r"(?:delivered|handed over|received|ordered|bought|purchased)\b"
+    # "a small fleet of C295 transports, eight of which it bought between 2012 and 2019"
+    r"|^(?:s|['’]s)?(?:\s+[\w-]+){0,3}?,\s+"
+    rf"(?P<phrase3>(?P<n3>{_NUM})) of which\s+(?:it|they)\s+(?:has\s+|had\s+|have\s+)?"
+    r"(?:bought|ordered|purchased|acquired|received)\b"
 )
 
 
@@ -238,8 +242,8 @@ def quantity_after(text: str, end: int) -> Quantity | None:
     match = _OF_WHICH.match(lowered(window))
     if match is None:
         return None
-    group = "n" if match.group("n") else "n2"
-    phrase = "phrase" if group == "n" else "phrase2"
+    group = next(g for g in ("n", "n2", "n3") if match.group(g))
+    phrase = {"n": "phrase", "n2": "phrase2", "n3": "phrase3"}[group]
     n = parse_number(match.group(group))
     if n is None or re.fullmatch(r"(?:19|20)\d\d", match.group(group)):
         return None

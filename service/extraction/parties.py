@@ -197,7 +197,8 @@ _SIGNED_AFTER = re.compile(
 _PASSIVE_BY = re.compile(
     r"(?i)\b(?:(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted|signed)\s+by|"
     # "has previously sold JF-17s to Myanmar and Nigeria"
-    r"(?:sold|sells|exported)\s+(?:[\w'-]+\s+){0,4}?to|"
+    r"(?:sold|sells|exported|supplying|supplies|supplied|delivering|delivers)\s+"
+    r"(?:[\w'-]+\s+){0,4}?to|"
     r"(?:is|are)\s+(?:now\s+|also\s+|already\s+)?(?:building|producing|making)\s+for)\s+"
     r"(?:the\s+)?$"
 )
@@ -304,6 +305,7 @@ def buyer_shares(sentence: Sentence, mentions: list[Mention]) -> dict[str, Quant
     return shares
 
 
+_OWN_SUBJECT = re.compile(r"(?i)^\s*,\s+(?:which|who)\b|^\s+(?:has|have|had|is|are|was|were)\b")
 _TOGETHER_WITH = re.compile(r"(?i)\b(?:together|jointly)\s+with\s+(?:the\s+)?$")
 
 
@@ -341,6 +343,8 @@ def passive_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
                     r"\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?", gap
                 ) or _COMPANY_NOUN.match(_after(sentence, nxt)):
                     break  # "ordered by Egypt, the German shipbuilder said": not a buyer
+                if _OWN_SUBJECT.match(_after(sentence, nxt)):
+                    break  # "..., and Denmark, which gave its CAESARs away, has ordered"
                 names.append(nxt.name)
                 end = nxt.end
             return list(dict.fromkeys(names))

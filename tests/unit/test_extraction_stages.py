@@ -1808,3 +1808,53 @@ def test_a_company_named_beside_another_system_is_not_this_ones_maker(ex: Extrac
     )
     makers = {r[3]: r[2] for r in _full(ex, text, date(2025, 6, 1))}
     assert makers == {"AH-64E": None, "CAESAR": "KNDS"}
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Jets\nMADRID - The ministry will buy 45 Hurjet trainers from Turkish Aerospace to "
+            "replace the air force's 50-year-old F-5 and C-101 trainers.",
+            date(2025, 6, 1),
+            [("Spain", "Turkey", "Hürjet", "announced", 45, 45)],
+            id="replace-a-list",
+        ),
+        pytest.param(
+            "Guns\nLithuania has ordered 18 more CAESAR howitzers from France, bringing its "
+            "total to 36.",
+            date(2025, 6, 1),
+            [("Lithuania", "France", "CAESAR", "contracted", 18, 18)],
+            id="n-more-bringing-its-total",
+        ),
+        pytest.param(
+            "Guns\nFrance is also supplying CAESARs to Belgium, Estonia and Croatia, and "
+            "Denmark, which gave all its guns to Ukraine, has ordered replacements.",
+            date(2025, 6, 1),
+            [
+                ("Belgium", "France", "CAESAR", "delivering", None, None),
+                ("Estonia", "France", "CAESAR", "delivering", None, None),
+                ("Croatia", "France", "CAESAR", "delivering", None, None),
+            ],
+            id="supplying-to-a-list",
+        ),
+        pytest.param(
+            "Transports\nKazakhstan flies a small fleet of C295 transports, eight of which it "
+            "bought between 2012 and 2019.",
+            date(2025, 6, 1),
+            [("Kazakhstan", "France", "C-295", "delivered", 8, 8)],
+            id="n-of-which-it-bought",
+        ),
+        pytest.param(
+            "Guns\nLithuania's first 18 CAESAR guns, ordered in 2022, began arriving last year.",
+            date(2025, 6, 1),
+            [("Lithuania", "France", "CAESAR", "delivering", None, None)],  # "first 18": a part
+            id="began-arriving",
+        ),
+    ],
+)
+def test_batch_24_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
