@@ -62,6 +62,11 @@ _NOT_AN_OPTION = re.compile(
     r"[^.;,]{0,40}?\b(?:is|was|were|would be|remains?)\s+"
     r"(?:not|never|no longer|ruled out|off the table)\b"
 )
+_ON_TOP_OF = re.compile(
+    r"\b(?:on top of|in addition to|besides)\s+(?:the\s+)?(?:\d[\d,]*|[a-z]+)\s+(?:[\w-]+\s+)?"
+    r"(?:(?:it|they|that|which)\s+)?(?:has\s+|have\s+|had\s+)?(?:already\s+)?$"
+)
+"""An earlier deal named beside the one reported ("on top of the 34 it has already")."""
 _LOCAL_BREAK = re.compile(
     r";|,\s+(?:though|although|but|while|whereas)\b|\s+(?:but|though|although)\s+|"
     r"\s+and\s+(?:is|are|was|were|has|have)\s+(?!(?:not|no|been)\b)"
@@ -100,6 +105,10 @@ def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
             start, end = match.span()
             if status == "contracted" and _FOR_SERVICE.match(low, end):
                 continue  # "inked a deal for an upgrade of their radars": not a purchase
+            if status in {"contracted", "delivered"} and _ON_TOP_OF.search(
+                low, max(0, start - 60), start
+            ):
+                continue  # "will buy 11 more on top of the 34 it has already ordered"
             if status == "cancelled" and _NOT_AN_OPTION.match(low, end):
                 continue  # "cancelling the programme was not an option"
             if status == "announced" and not _SELECTION.search(match.group()):

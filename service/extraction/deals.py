@@ -1289,6 +1289,28 @@ class Assembler:
                 return deal
         return None
 
+    def _earlier_purchase(self, f: Facts, event: Event, deal: Deal) -> bool:
+        """ "Parliament has approved two more Type 212CD submarines." then "Norway ordered
+        four of the submarines in 2021": a purchase dated years before, of another count
+        than the deal just reported, is a deal of its own (labelling rule 7)."""
+        if event.status not in {"contracted", "delivering", "delivered"} or event.quantity is None:
+            return False
+        year = self.past_year(f)
+        if year is None:
+            return False
+        counts = {
+            e.quantity.low
+            for e in deal.events
+            if e.anchored
+            and e.quantity is not None
+            and e.status in {"intent", "approved", "contracted"}
+        }
+        return (
+            bool(counts)
+            and event.quantity.low not in counts
+            and not any(str(year) in e.sentence.text for e in deal.events)
+        )
+
     def _contractor(self, f: Facts) -> None:
         """ "The principal contractor would be X": X makes the deal just reported."""
         for company in f.companies():
@@ -1340,7 +1362,7 @@ class Assembler:
                     _EARLIER_DEAL.search(f.body)
                     and event.status == "contracted"
                     and any(e.status == "contracted" and e.anchored for e in deal.events)
-                ):
+                ) or self._earlier_purchase(f, event, deal):
                     # "A first executive contract for 180 tanks followed": another
                     # contract for the system than the one reported (labelling rule 7)
                     deal = self._new_deal(deal.buyer, deal.system)

@@ -1858,3 +1858,29 @@ def test_batch_24_phrasings(
 ) -> None:
     got = _records(ex, text, published)
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Jets\nBelgium will buy 11 additional F-35A fighters on top of the 34 it has "
+            "already ordered.",
+            [("Belgium", "United States", "F-35A", "announced", 11, 11)],
+            id="on-top-of-the-34-it-has-ordered",
+        ),
+        pytest.param(
+            "Submarines\nOSLO - Norway's parliament has approved the purchase of two additional "
+            "Type 212CD submarines from thyssenkrupp Marine Systems. Norway ordered four of the "
+            "submarines in 2021.",
+            [
+                ("Norway", "Germany", "Type 212CD", "approved", 2, 2),
+                ("Norway", "Germany", "Type 212CD", "contracted", 4, 4),
+            ],
+            id="an-earlier-purchase-of-another-count",
+        ),
+    ],
+)
+def test_batch_25_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2025, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
