@@ -141,7 +141,7 @@ def distractor(text: str, gazetteer: Gazetteer, cue: Cue | None) -> str | None:
     "has 60 on order, and can turn out 20 a year" still reports the order.
     """
     low = lowered(text)
-    for kind in ("donation", "production", "industrial"):
+    for kind in ("donation", "denial", "production", "industrial"):
         triggers = gazetteer.distractor_triggers.get(kind)
         if triggers is not None and not triggers.search(low):
             continue
@@ -149,6 +149,8 @@ def distractor(text: str, gazetteer: Gazetteer, cue: Cue | None) -> str | None:
             match = pattern.search(low)
             if match is None:
                 continue
+            if kind == "denial":
+                return kind  # "denied reports that it had signed": nothing is reported
             if kind == "donation":
                 # A cancelled purchase may mention a donation ("after donating the guns").
                 if cue is None or cue.status != "cancelled":

@@ -127,6 +127,12 @@ def _not_object(before: str) -> bool:
 _FLEET_AFTER = re.compile(r"(?i)^[\w/-]*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_FURTHER = re.compile(
+    r"(?i)(?:a|another)\s+(?:further|additional)\s+"
+    r"(?P<n>\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+)
+"""A later clause's further purchase: "ordered 24 Rafale jets in 2015, and a further 30
+in 2021"."""
 _MORE_FROM = re.compile(
     r"(?i)(?P<n>\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+more\b"
     r"[^.;,]{0,40}?\bfrom\b"
@@ -171,7 +177,13 @@ def _count_more(body: str, low: int, high: int) -> Quantity | None:
     return Quantity(n, n, found.group(), None, found.start(), found.end(), "quantity:exact")
 
 
-_SINCE_YEAR = re.compile(r"\bsince\s+(?!(?:19|20)\d\d)[^,;.]{1,60}?\b(?:19|20)\d\d\b")
+_SINCE_YEAR = re.compile(
+    r"\bsince\s+(?!(?:19|20)\d\d)[^,;.]{1,60}?\b(?:19|20)\d\d\b"
+    # "to replace the Alpha Jets, which were retired in 2018"
+    r"|\b(?:retired|withdrawn|decommissioned|phased out|grounded|founded)\b[^,;.]{0,30}?"
+    r"\b(?:19|20)\d\d\b"
+)
+_SINCE_WORDS = re.compile(r"since|retired|withdrawn|decommissioned|phased out|grounded|founded")
 """A year a "since" phrase dates something else by ("since the two countries
 normalised relations in 2020"; not "has flown them since 2011")."""
 _ON_ORDER = re.compile(
@@ -223,6 +235,8 @@ _CLAUSE_BREAK = re.compile(
     # ", and" starts a clause of its own.
     r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they|"
     r"last|this|next|earlier|since|in\s+(?:19|20)\d\d)\b)"
+    # "..., and a further 30 in 2021": another purchase
+    r"|,\s+and\s+(?=(?:a|another)\s+(?:further|additional)\s+\d)"
     # "bought 17 F-16s from Portugal, and 32 more from Norway": another purchase
     r"|,\s+and\s+(?=(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"\s+more\b)"
@@ -562,6 +576,7 @@ class Assembler:
         self.g = gazetteer
         self.facts = facts
         self.sentence_texts = {s.index: s.text for s in sentences}
+        self.denied = {m.name for f in facts if f.distractor == "denial" for m in f.systems()}
         self.deals: list[Deal] = []
         self.unanchored: list[Event] = []
         # A US foreign military sale anywhere in the article (assemble reads every
@@ -1003,7 +1018,7 @@ class Assembler:
             )
             if other_buyer == event.buyer:
                 other_buyer = None
-            more = _MORE_FROM.match(f.body, low)
+            more = _MORE_FROM.match(f.body, low) or _FURTHER.match(f.body, low)
             if more is not None:
                 # "..., and 32 more from Norway, the first of which arrived": a purchase
                 # of its own, from the seller its clause names
@@ -1018,10 +1033,15 @@ class Assembler:
                         more.end("n"),
                         "quantity:exact",
                     )
+                # with no stage of its own, the purchase verb's ("ordered 24 Rafale
+                # jets, all of which have been delivered, and a further 30"), not the
+                # first batch's deliveries
+                bought = next((c for c in f.cues if c.status == "contracted"), None)
+                own = cue or bought or event.cue
                 later = dataclasses.replace(
                     event,
-                    status=cue.status if cue else event.status,
-                    cue=cue or event.cue,
+                    status=own.status if own else event.status,
+                    cue=own,
                     quantity=counted,
                     position=low,
                     written=None,
@@ -1094,7 +1114,7 @@ class Assembler:
         text = f.body
         for m in f.systems():  # "PzH 2000" is no year
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
-        if "since" in text:  # "since the two countries normalised relations in 2020"
+        if _SINCE_WORDS.search(text):  # "since the two countries normalised relations in 2020"
             text = _SINCE_YEAR.sub(lambda found: " " * len(found.group()), text)
         low, high = bounds if bounds is not None else (0, len(text))
         found = [
@@ -1342,6 +1362,8 @@ class Assembler:
             return None
         return event
 
+    denied: set[str]
+
     def add(self, f: Facts) -> None:
         self._contractor(f)
         for event in self.events_of(f):
@@ -1529,7 +1551,15 @@ class Assembler:
                 if ranks[id(deal)] < rank and parties:
                     deal.propagated.append(event)
                     ranks[id(deal)] = rank
-        return [d for d in self.deals if d.buyer and ranks[id(d)] >= 0]
+        return [
+            d
+            for d in self.deals
+            if d.buyer
+            and ranks[id(d)] >= 0
+            # "Cairo denied reports that it had signed for J-10C fighters": only
+            # the report of it remains (sentences not naming the system)
+            and not (d.system in self.denied and not any(e.anchored for e in d.events))
+        ]
 
 
 _NOT_YET = re.compile(

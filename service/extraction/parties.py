@@ -27,7 +27,8 @@ _SALE_TO = re.compile(
 _MAX_COUNTRIES = 12  # a sentence naming more is a list; its first ones decide
 _ENDS_TO = re.compile(r"\b(?:to|for)\s+(?:the\s+)?$")  # "to the Republic of Korea"
 _SUPPLY_WITH = re.compile(
-    r"(?i)\b(?:supply|supplies|supplying|provide|provides|providing|equip|equips|equipping)\s+$"
+    r"(?i)\b(?:supply|supplies|supplying|supplied|provide|provides|providing|provided|equip|equips|"
+    r"equipping|equipped)\s+$"
 )
 _BUYS_AFTER = re.compile(
     r"(?i)^(?:['’]s?)?(?:\s+(?!to\b|from\b|and\b|or\b)[\w-]+){0,5}?\s+(?:buy|buys|bought|buying|"

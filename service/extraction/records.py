@@ -155,8 +155,9 @@ def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str |
 
 def _spelling(g: Gazetteer, written: str) -> str:
     """A written mention as its gazetteer spelling: "F-16s" -> "F-16"."""
-    if g.lookup(written) is None and written.endswith("s") and g.lookup(written[:-1]):
-        return written[:-1]
+    if written.endswith("s") and g.lookup(written[:-1]):
+        if g.lookup(written) is None or (len(written) > 2 and written[-2].isdigit()):
+            return written[:-1]  # "Su-35s" (not the "Su-35S" variant a lookup folds it to)
     return written
 
 

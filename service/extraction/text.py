@@ -197,6 +197,7 @@ _CANDIDATE = re.compile(
     r"(?<![\w/&-])(?:[A-Z][A-Za-z]{0,3}-?\d|Type \d|[A-Z][a-z]+(?: [A-Z][a-z]+)?-class)"
 )
 """Where a designation may start (a cheap scan; the full pattern is tried there only)."""
+_VARIANT = re.compile(r"(?<![\w/&-])[A-Z][A-Za-z]{0,3}-?\d{1,4}[A-Za-z]{1,3}(?![\w-])")
 _NOT_DESIGNATIONS = frozenset(
     {"World-class", "First-class", "Top-class", "High-class", "Business-class"}
 )
@@ -210,6 +211,15 @@ def unknown_systems(text: str, gazetteer: Gazetteer) -> dict[str, System]:
     found: dict[str, System] = {}
     if not any(ch.isdigit() for ch in text) and "-class" not in text:
         return found
+    # "12 A-29N Super Tucano aircraft", "The A-29N was chosen": a letter on a listed
+    # designation is that system, noun or not
+    for variant in _VARIANT.finditer(text):
+        name = variant.group()
+        if name in found or _lookup(gazetteer, name) is not None:
+            continue
+        known = _lookup(gazetteer, re.sub(r"[A-Za-z]{1,3}$", "", name))
+        if known is not None and known[0] == "system":
+            found[name] = gazetteer.systems[known[1]]
     for candidate in _CANDIDATE.finditer(text):
         match = _UNKNOWN_DESIGNATION.match(text, candidate.start())
         if match is None:
@@ -244,12 +254,14 @@ def unknown_mentions(
     if not systems or not any(name in sentence.text for name in systems):
         return known
     extra = []
-    for match in _UNKNOWN_DESIGNATION.finditer(sentence.text):
-        name = match.group("name")
-        start, end = match.span("name")
+    spans = [
+        (m.group("name"), *m.span("name")) for m in _UNKNOWN_DESIGNATION.finditer(sentence.text)
+    ]
+    spans += [(m.group(), *m.span()) for m in _VARIANT.finditer(sentence.text)]
+    for name, start, end in spans:
         if name not in systems or start < sentence.body_start:
             continue
-        if any(m.start < end and start < m.end for m in known):
+        if any(m.start < end and start < m.end for m in [*known, *extra]):
             continue
         system = systems[name]
         source = (

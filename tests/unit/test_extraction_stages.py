@@ -1884,3 +1884,59 @@ def test_batch_24_phrasings(
 def test_batch_25_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2025, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(
+            "Jets\nCAIRO - The spokesman denied media reports that the country had signed a "
+            "contract to buy J-10C fighters. Several outlets had reported that Cairo agreed to "
+            "buy up to 40 of the jets.",
+            date(2025, 6, 1),
+            [],
+            id="a-denied-report",
+        ),
+        pytest.param(
+            "Jets\nEgypt ordered 24 Rafale jets from France in 2015, all of which have been "
+            "delivered, and a further 30 in 2024.",
+            date(2025, 6, 1),
+            [
+                ("Egypt", "France", "Rafale", "delivered", 24, 24),
+                ("Egypt", "France", "Rafale", "contracted", 30, 30),
+            ],
+            id="and-a-further-30",
+        ),
+        pytest.param(
+            "Jets\nThe United States, which supplied Egypt with more than 200 F-16s over four "
+            "decades, declined to sell it missiles.",
+            date(2025, 6, 1),
+            [("Egypt", "United States", "F-16", "delivered", 200, None)],
+            id="supplied-a-buyer-with",
+        ),
+        pytest.param(
+            "Jets\nLISBON - The ministry signed a contract with Embraer for 12 A-29N Super "
+            "Tucano light attack aircraft to replace the Alpha Jets, which were retired in 2018.",
+            date(2025, 6, 1),
+            [("Portugal", "Brazil", "A-29 Super Tucano", "contracted", 12, 12)],
+            id="a-retirement-year-and-a-variant-letter",
+        ),
+        pytest.param(
+            "Jets\nThe A-29N was also chosen by the Netherlands for its light attack requirement.",
+            date(2025, 6, 1),
+            [("Netherlands", "Brazil", "A-29 Super Tucano", "announced", None, None)],
+            id="a-variant-alone",
+        ),
+        pytest.param(
+            "Jets\nEgypt abandoned a planned purchase of Su-35s.",
+            date(2025, 6, 1),
+            [("Egypt", "Russia", "Su-35", "cancelled", None, None)],
+            id="a-plural-designation",
+        ),
+    ],
+)
+def test_batch_26_phrasings(
+    ex: Extractor, text: str, published: date, expected: list[tuple[object, ...]]
+) -> None:
+    got = _records(ex, text, published)
+    assert sorted(got, key=str) == sorted(expected, key=str)
