@@ -155,9 +155,10 @@ def _manufacturer(deal: Deal, assembler: Assembler, g: Gazetteer) -> tuple[str |
 
 def _spelling(g: Gazetteer, written: str) -> str:
     """A written mention as its gazetteer spelling: "F-16s" -> "F-16"."""
-    if written.endswith("s") and g.lookup(written[:-1]):
-        if g.lookup(written) is None or (len(written) > 2 and written[-2].isdigit()):
-            return written[:-1]  # "Su-35s" (not the "Su-35S" variant a lookup folds it to)
+    # "Su-35s" is the plural (not the "Su-35S" variant a case-folded lookup finds)
+    plural = g.lookup(written) is None or (len(written) > 2 and written[-2].isdigit())
+    if written.endswith("s") and plural and g.lookup(written[:-1]):
+        return written[:-1]
     return written
 
 
