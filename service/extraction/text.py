@@ -213,8 +213,8 @@ def unknown_systems(text: str, gazetteer: Gazetteer) -> dict[str, System]:
         return found
     # "12 A-29N Super Tucano aircraft", "The A-29N was chosen": a letter on a listed
     # designation is that system, noun or not
-    for variant in _VARIANT.finditer(text):
-        name = variant.group()
+    for lettered in _VARIANT.finditer(text):
+        name = lettered.group()
         if name in found or _lookup(gazetteer, name) is not None:
             continue
         known = _lookup(gazetteer, re.sub(r"[A-Za-z]{1,3}$", "", name))
@@ -229,8 +229,8 @@ def unknown_systems(text: str, gazetteer: Gazetteer) -> dict[str, System]:
             continue
         if re.fullmatch(r"[A-Z]{1,4}-?(?:19|20)\d\d", name):
             continue  # "COP-2024", a year
-        variant = re.sub(r"[A-Za-z]{1,3}$", "", name)
-        known = _lookup(gazetteer, variant) if variant != name else None
+        base = re.sub(r"[A-Za-z]{1,3}$", "", name)
+        known = _lookup(gazetteer, base) if base != name else None
         if known is not None:
             if known[0] == "system":
                 found[name] = gazetteer.systems[known[1]]  # "JF-17C": a variant of JF-17
@@ -253,7 +253,7 @@ def unknown_mentions(
     """The mentions of a sentence with its designations unknown to the gazetteer added."""
     if not systems or not any(name in sentence.text for name in systems):
         return known
-    extra = []
+    extra: list[Mention] = []
     spans = [
         (m.group("name"), *m.span("name")) for m in _UNKNOWN_DESIGNATION.finditer(sentence.text)
     ]
