@@ -366,6 +366,12 @@ def find_seller(
     for m in mentions:
         if m.kind not in {"country", "company"}:
             continue
+        before = _before(sentence, m)
+        if before.endswith(("from ", "from the ")) and _ORDER_FROM.search(before):
+            continue  # the customer an order comes from, not a seller
+        rule = "from" if _FROM.search(before) else "contract-with" if _WITH.search(before) else None
+        if rule is None:
+            continue
         if anchored is not None and any(
             min(anchored.start, m.start) < s.start < max(anchored.start, m.start)
             and s.name != anchored.name
@@ -373,12 +379,6 @@ def find_seller(
         ):
             # "Typhoons will serve alongside Super Hornets that Kuwait ordered from
             # Boeing": the seller is that of the system it follows
-            continue
-        before = _before(sentence, m)
-        if before.endswith(("from ", "from the ")) and _ORDER_FROM.search(before):
-            continue  # the customer an order comes from, not a seller
-        rule = "from" if _FROM.search(before) else "contract-with" if _WITH.search(before) else None
-        if rule is None:
             continue
         if m.kind == "company":
             country, name = gazetteer.companies[m.name].country, f"seller:{rule}-company/{m.name}"

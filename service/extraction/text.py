@@ -211,16 +211,17 @@ def unknown_systems(text: str, gazetteer: Gazetteer) -> dict[str, System]:
     found: dict[str, System] = {}
     if not any(ch.isdigit() for ch in text) and "-class" not in text:
         return found
-    # "12 A-29N Super Tucano aircraft", "The A-29N was chosen": a letter on a listed
-    # designation is that system, noun or not
-    for lettered in _VARIANT.finditer(text):
-        name = lettered.group()
-        if name in found or _lookup(gazetteer, name) is not None:
-            continue
-        known = _lookup(gazetteer, re.sub(r"[A-Za-z]{1,3}$", "", name))
-        if known is not None and known[0] == "system":
-            found[name] = gazetteer.systems[known[1]]
     for candidate in _CANDIDATE.finditer(text):
+        # "12 A-29N Super Tucano aircraft", "The A-29N was chosen": a letter on a listed
+        # designation is that system, noun or not
+        lettered = _VARIANT.match(text, candidate.start())
+        if lettered is not None and lettered.group() not in found:
+            name = lettered.group()
+            if _lookup(gazetteer, name) is None:
+                known = _lookup(gazetteer, re.sub(r"[A-Za-z]{1,3}$", "", name))
+                if known is not None and known[0] == "system":
+                    found[name] = gazetteer.systems[known[1]]
+                    continue
         match = _UNKNOWN_DESIGNATION.match(text, candidate.start())
         if match is None:
             continue
