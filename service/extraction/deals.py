@@ -127,14 +127,16 @@ def _not_object(before: str) -> bool:
 _FLEET_AFTER = re.compile(r"(?i)^[\w/-]*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_COUNT = r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+"""A count in digits or a small number word, as the clause patterns below read it."""
 _FURTHER = re.compile(
     r"(?i)(?:a|another)\s+(?:further|additional)\s+"
-    r"(?P<n>\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    rf"(?P<n>{_COUNT})\b"
 )
 """A later clause's further purchase: "ordered 24 Rafale jets in 2015, and a further 30
 in 2021"."""
 _MORE_FROM = re.compile(
-    r"(?i)(?P<n>\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+more\b"
+    rf"(?i)(?P<n>{_COUNT})\s+more\b"
     r"[^.;,]{0,40}?\bfrom\b"
 )
 """A later clause's purchase of more of the system from another seller."""
@@ -163,7 +165,7 @@ _EARLIER_DEAL = re.compile(
 )
 """A contract before the one reported: "A first executive contract for 180 tanks"."""
 _N_MORE = re.compile(
-    r"(?i)\b(?P<n>\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    rf"(?i)\b(?P<n>{_COUNT})\s+"
     r"(?:more|additional|further)\b"
 )
 
@@ -208,7 +210,7 @@ _DELAYED = re.compile(
 """A purchase reported as late: "The first aircraft was originally due in 2023"."""
 _FLIES_BEFORE = re.compile(
     r"(?i)\b(?:flies|fly|operates|operate|fields)\s+(?:some\s+|about\s+|around\s+)?"
-    r"(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+ty)\s+"
+    rf"(?:{_COUNT}|[a-z]+ty)\s+"
     r"(?:[\w'-]+\s+){0,2}$"
 )
 """A purchase the buyer flies: "The Philippine Air Force flies 12 FA-50PH light fighters
