@@ -188,6 +188,8 @@ _SINCE_YEAR = re.compile(
 _SINCE_WORDS = re.compile(r"since|retired|withdrawn|decommissioned|phased out|grounded|founded")
 """A year a "since" phrase dates something else by ("since the two countries
 normalised relations in 2020"; not "has flown them since 2011")."""
+_PART_OF = re.compile(r"(?i)(?!half\b)[\w,]+ of (?:the |its |their )?\d")
+"""A part of a stated total: "six of the 24" (not "the fifth and last")."""
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
@@ -220,6 +222,7 @@ _IN_SERVICE = re.compile(
     r"have been in service|has been in service|entered service)\b"
 )
 _COMPANY_SUBJECT = re.compile(r"^(?:The\s+)?$")
+_PRONOUN_SUBJECT = re.compile(r"(?:It|They)\s")
 _GENERIC_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:government|ministry|defen[cs]e ministry|army|navy|air force|military|"
     r"armed forces|cabinet|it|they|officials|country|nation|"
@@ -683,7 +686,7 @@ class Assembler:
             if any(q.start <= m.start < q.end for m in f.systems() if m.name != mention.name):
                 continue  # "36 K9 howitzers" counts the K9s, not the IRIS-T named before
             if compatible(_unit_kind(q.unit or ""), system.category):
-                return q
+                return whole(q)  # "six of the 24 aircraft it bought": the deal's 24
         if system.category in {"ship", "submarine"}:
             return _one_vessel(f.body, mention)
         return None
@@ -1260,6 +1263,20 @@ class Assembler:
         deal.events.append(event)
         self.touched.append(deal)
 
+    def _previous_subject(self, f: Facts) -> str | None:
+        """The country the sentence just before opens on, when this one opens on "It"
+        or "They" (and names no country itself)."""
+        if not _PRONOUN_SUBJECT.match(f.body, f.sentence.body_start):
+            return None
+        before = self.facts_by_index.get(f.sentence.index - 1)
+        if before is None or not before.mentions:
+            return None
+        first = before.mentions[0]
+        opening = before.body[before.sentence.body_start : first.start]
+        if first.kind != "country" or opening.strip() not in {"", "The", "the"}:
+            return None
+        return first.name
+
     def _buyer_or_fallback(self, event: Event, f: Facts) -> bool:
         """Fill a missing buyer from the article; False when the sentence is company news."""
         weak = event.buyer_rule in {"buyer:first-country", "buyer:agency"}
@@ -1278,6 +1295,12 @@ class Assembler:
             event.buyer, event.buyer_rule = self.primary_buyer, "buyer:article"
             return True
         if event.buyer is not None:
+            return True
+        previous = self._previous_subject(f)
+        if previous is not None:
+            # "The Philippines is so far the only export customer. It signed a $375
+            # million contract ...": "it" is the country the sentence before opened on
+            event.buyer, event.buyer_rule = previous, "buyer:previous-subject"
             return True
         if (
             self.primary_buyer is None
@@ -1419,6 +1442,13 @@ class Assembler:
                 and not self._reported_undelivered(f, event)
             ):
                 event.status = "delivered"  # bought years ago and in service
+                if (
+                    event.quantity is not None
+                    and event.quantity.rule == "quantity:total"
+                    and _PART_OF.match(event.quantity.text)
+                ):
+                    # "with six of the 24 aircraft it bought now in service": a part of it
+                    event.status = "delivering"
             if not self._buyer_or_fallback(event, f):
                 continue
             if self.primary_buyer is None and event.status and event.buyer_rule != "buyer:article":

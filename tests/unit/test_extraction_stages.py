@@ -1940,3 +1940,26 @@ def test_batch_26_phrasings(
 ) -> None:
     got = _records(ex, text, published)
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Missiles\nSINGAPORE - Officials met at a forum on Saturday. The Philippines is so "
+            "far the only export customer. It signed a $375 million contract for three BrahMos "
+            "batteries in 2022 and received the first of them in April 2024.",
+            [("Philippines", "India", "BrahMos", "delivering", 3, 3)],
+            id="it-is-the-country-the-sentence-before-opened-on",
+        ),
+        pytest.param(
+            "Helicopters\nKOCHI, India - The navy commissioned its first MH-60R squadron, with "
+            "six of the 24 aircraft it bought from the United States in 2020 now in service.",
+            [("India", "United States", "MH-60R", "delivering", 24, 24)],
+            id="a-part-of-a-total-in-service",
+        ),
+    ],
+)
+def test_batch_27_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
