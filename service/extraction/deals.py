@@ -135,6 +135,8 @@ _FURTHER = re.compile(
 )
 """A later clause's further purchase: "ordered 24 Rafale jets in 2015, and a further 30
 in 2021"."""
+_ADDED_MORE = re.compile(rf"(?i)(?:added|ordered|bought)\s+(?P<n>{_COUNT})\s+more\b")
+"""A later clause's purchase of more: "ordered 523 Boxers in 2019, and added 100 more"."""
 _MORE_FROM = re.compile(
     rf"(?i)(?P<n>{_COUNT})\s+more\b"
     r"[^.;,]{0,40}?\bfrom\b"
@@ -225,7 +227,7 @@ _COMPANY_SUBJECT = re.compile(r"^(?:The\s+)?$")
 _PRONOUN_SUBJECT = re.compile(r"(?:It|They)\s")
 _GENERIC_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:government|ministry|defen[cs]e ministry|army|navy|air force|military|"
-    r"armed forces|cabinet|it|they|officials|country|nation|"
+    r"armed forces|cabinet|it|they|officials|country|nation|fleet|"
     r"(?:department|ministry) of (?:national\s+)?defen[cs]e|defen[cs]e department)\b"
 )
 _FMS = re.compile(
@@ -258,7 +260,7 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s+and\s+(?=[A-Z][^.;]{0,60}?\b(?:has|have|had)\s+(?:also\s+|already\s+)?"
     r"(?:ordered|bought|signed|selected|chosen|purchased|acquired)\b)"
     # "ordered 12 Rafale jets, the last of which arrived, and bought Bradley vehicles"
-    r"|,\s+and\s+(?=(?:bought|ordered|signed|purchased|acquired|received|cancelled|leased)\s)"
+    r"|,\s+and\s+(?=(?:bought|ordered|signed|purchased|acquired|received|cancelled|leased|added)\s)"
     # "agreed to buy four more Gripen jets, and extended the lease of the fleet": a
     # past-tense verb and its object after ", and" is a clause of the same subject
     r"|,\s+and\s+(?=[a-z]+ed\s+(?:the|a|an|its|their)\s)"
@@ -356,7 +358,8 @@ _OWN_RELATIVE = re.compile(
     r"delivered\b[^.;,]{0,60}"
     # "three Nagapasa-class boats bought from South Korea's DSME", "75 F-16s, bought
     # from the United States": a participle right after its system
-    r"|s?(?:\s+[a-z][\w-]*){0,2},?\s+(?:bought|ordered|purchased|acquired)\s+(?:from|by|in)\b"
+    r"|s?(?:\s+[a-z][\w-]*){0,2},?\s+(?:bought|ordered|purchased|acquired)\s+"
+    r"(?:new\s+|second-hand\s+|used\s+|directly\s+)?(?:from|by|in)\b"
     r"[^.;,]{0,60}"
     # "the Type 212CD it is building for Germany and Norway"
     r"|s?\s+(?:that\s+|which\s+)?(?:it|they)\s+(?:is|are)\s+(?:now\s+|also\s+|already\s+)?"
@@ -1023,7 +1026,11 @@ class Assembler:
             )
             if other_buyer == event.buyer:
                 other_buyer = None
-            more = _MORE_FROM.match(f.body, low) or _FURTHER.match(f.body, low)
+            more = (
+                _MORE_FROM.match(f.body, low)
+                or _FURTHER.match(f.body, low)
+                or _ADDED_MORE.match(f.body, low)
+            )
             if more is not None:
                 # "..., and 32 more from Norway, the first of which arrived": a purchase
                 # of its own, from the seller its clause names
@@ -1442,6 +1449,11 @@ class Assembler:
                 and not self._reported_undelivered(f, event)
             ):
                 event.status = "delivered"  # bought years ago and in service
+                known = self._find_deal(event.buyer or self.primary_buyer, event.system or "")
+                if known is not None and any(e.status == "delivering" for e in known.events):
+                    # "has received its first Boxers" then "ordered 523 Boxers in 2019":
+                    # the deliveries the article reports are under way
+                    event.status = "delivering"
                 if (
                     event.quantity is not None
                     and event.quantity.rule == "quantity:total"
@@ -1541,6 +1553,13 @@ class Assembler:
                 and self.past_year(facts_of, clause_of(facts_of.body, own), own) in others
             ):
                 continue  # the news's own purchase, restated with its year
+            news = [
+                e
+                for e in deal.events
+                if e.sentence.index in staged and e.sentence.index != event.sentence.index
+            ]
+            if news and all(e.status == "delivering" and e.quantity is None for e in news):
+                continue  # "has received its first Boxers" is this order being delivered
             if staged - {event.sentence.index}:
                 earlier.append(event)
         if earlier:

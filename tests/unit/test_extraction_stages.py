@@ -1963,3 +1963,46 @@ def test_batch_26_phrasings(
 def test_batch_27_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Jets\nSANTIAGO - The fleet includes 10 F-16C/D jets bought new from the United "
+            "States in 2002.",
+            [("Chile", "United States", "F-16C/D", "delivered", 10, 10)],
+            id="the-fleet-bought-new-from",
+        ),
+        pytest.param(
+            "Vehicles\nThe UK ordered 523 Boxers from Rheinmetall in 2019, and added 100 more "
+            "in 2024.",
+            [
+                ("United Kingdom", "Germany", "Boxer", "delivered", 523, 523),
+                ("United Kingdom", "Germany", "Boxer", "contracted", 100, 100),
+            ],
+            id="and-added-100-more",
+        ),
+        pytest.param(
+            "Vehicles\nThe British Army has received its first Boxer vehicles from Rheinmetall. "
+            "The UK ordered 523 Boxers in 2019.",
+            [("United Kingdom", "Germany", "Boxer", "delivering", 523, 523)],
+            id="an-old-order-whose-deliveries-are-reported",
+        ),
+        pytest.param(
+            "Vehicles\nThe UK ordered 589 Ajax vehicles from General Dynamics in 2014, and only "
+            "a few dozen have been handed over.",
+            [("United Kingdom", "United States", "Ajax", "delivering", 589, 589)],
+            id="a-few-dozen-handed-over",
+        ),
+        pytest.param(
+            "Ships\nChile's navy took delivery last year of two Type 23 frigates bought from the "
+            "United Kingdom.",
+            [("Chile", "United Kingdom", "Type 23", "delivered", 2, 2)],
+            id="took-delivery-last-year-of",
+        ),
+    ],
+)
+def test_batch_28_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2025, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
