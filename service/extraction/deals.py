@@ -138,8 +138,7 @@ in 2021"."""
 _ADDED_MORE = re.compile(rf"(?i)(?:added|ordered|bought)\s+(?P<n>{_COUNT})\s+more\b")
 """A later clause's purchase of more: "ordered 523 Boxers in 2019, and added 100 more"."""
 _MORE_FROM = re.compile(
-    rf"(?i)(?P<n>{_COUNT})\s+more\b"
-    r"[^.;,]{0,40}?\bfrom\b"
+    rf"(?i)(?P<n>{_COUNT})\s+(?:more\b[^.;,]{{0,40}}?|(?:[\w-]+\s+){{0,2}}?)\bfrom\b"
 )
 """A later clause's purchase of more of the system from another seller."""
 _ONE_BEFORE = re.compile(r"(?i)\b(?P<n>a|an|one|a single)\s+(?:[\w-]+\s+)?$")
@@ -192,6 +191,19 @@ _SINCE_WORDS = re.compile(r"since|retired|withdrawn|decommissioned|phased out|gr
 normalised relations in 2020"; not "has flown them since 2011")."""
 _PART_OF = re.compile(r"(?i)(?!half\b)[\w,]+ of (?:the |its |their )?\d")
 """A part of a stated total: "six of the 24" (not "the fifth and last")."""
+_COUNTRY_SELLER = frozenset({"seller:from", "seller:contract-with"})
+
+
+def _other_country_seller(deal: Deal, event: Event) -> bool:
+    """The event names a selling country, and the deal's stages name another."""
+    if event.seller is None or event.seller_rule not in _COUNTRY_SELLER or not event.anchored:
+        return False
+    return any(
+        e.seller is not None and e.seller != event.seller and e.seller_rule in _COUNTRY_SELLER
+        for e in deal.events
+    )
+
+
 _ON_ORDER = re.compile(
     r"(?i)\b(?:on order|order book|yet to (?:be delivered|arrive)|awaiting|waiting for|"
     r"deliver(?:y|ies) (?:\w+ )?(?:planned|expected|scheduled|due|delayed)|delay(?:ed|s)?|"
@@ -242,6 +254,8 @@ _CLAUSE_BREAK = re.compile(
     # ", and" starts a clause of its own.
     r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they|"
     r"last|this|next|earlier|since|in\s+(?:19|20)\d\d)\b)"
+    # "12 used Typhoons from Qatar and 12 from Oman": another seller's batch
+    rf"|\s+and\s+(?=(?:{_COUNT})\s+(?:more\s+)?from\s)"
     # "..., and a further 30 in 2021": another purchase
     r"|,\s+and\s+(?=(?:a|another)\s+(?:further|additional)\s+\d)"
     # "bought 17 F-16s from Portugal, and 32 more from Norway": another purchase
@@ -1466,6 +1480,10 @@ class Assembler:
             if self.primary_buyer is None and event.status and event.buyer_rule != "buyer:article":
                 self.primary_buyer = event.buyer
             deal = None if event.separate else self._find_deal(event.buyer, event.system)
+            if deal is not None and _other_country_seller(deal, event):
+                # "buying 20 new Typhoons from Britain ... 12 used Typhoons from Qatar":
+                # a purchase from another country is a deal of its own
+                deal = None
             if deal is None and event.status == "approved":
                 deal = self._export_approval(event)
             enumerated = self._enumerated(f)

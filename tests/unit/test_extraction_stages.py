@@ -2006,3 +2006,32 @@ def test_batch_27_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_28_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2025, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Jets\nTurkey has signed an agreement with the United Kingdom to buy 20 Eurofighter "
+            "Typhoon jets. It is also buying 12 used Typhoons from Qatar and 12 from Oman.",
+            [
+                ("Turkey", "United Kingdom", "Eurofighter Typhoon", "contracted", 20, 20),
+                ("Turkey", "Qatar", "Typhoon", "contracted", 12, 12),
+                ("Turkey", "Oman", "Eurofighter Typhoon", "contracted", 12, 12),
+            ],
+            id="a-batch-from-each-selling-country",
+        ),
+        pytest.param(
+            "Jets\nTurkey was removed from the F-35 programme in 2019 after it took delivery of "
+            "Russia's S-400 air defence system.",
+            [
+                ("Turkey", "United States", "F-35", "cancelled", None, None),
+                ("Turkey", "Russia", "S-400", "delivered", None, None),
+            ],
+            id="took-delivery-of-a-countrys-system",
+        ),
+    ],
+)
+def test_batch_29_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2025, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
