@@ -171,13 +171,19 @@ _N_MORE = re.compile(
 )
 
 
-def _count_more(body: str, low: int, high: int) -> Quantity | None:
-    """ "and Saudi Arabia signed for 10 more": a count of its own in a later clause."""
-    found = _N_MORE.search(body, low, high)
+def _count_of(found: re.Match[str] | None, phrase: int | str = "n") -> Quantity | None:
+    """The exact count a clause pattern's `n` group reads ("10 more", "a further 30"),
+    written as its `phrase` group says."""
     n = parse_number(found.group("n")) if found else None
     if found is None or n is None:
         return None
-    return Quantity(n, n, found.group(), None, found.start(), found.end(), "quantity:exact")
+    start, end = found.span(phrase)
+    return Quantity(n, n, found.group(phrase), None, start, end, "quantity:exact")
+
+
+def _count_more(body: str, low: int, high: int) -> Quantity | None:
+    """ "and Saudi Arabia signed for 10 more": a count of its own in a later clause."""
+    return _count_of(_N_MORE.search(body, low, high), 0)
 
 
 _SINCE_YEAR = re.compile(
@@ -1049,16 +1055,8 @@ class Assembler:
                 # "..., and 32 more from Norway, the first of which arrived": a purchase
                 # of its own, from the seller its clause names
                 counted = next((q for q in f.quantities if low <= q.start < more.end()), None)
-                if counted is None and (n := parse_number(more.group("n"))) is not None:
-                    counted = Quantity(
-                        n,
-                        n,
-                        more.group("n"),
-                        None,
-                        more.start("n"),
-                        more.end("n"),
-                        "quantity:exact",
-                    )
+                if counted is None:
+                    counted = _count_of(more)
                 # with no stage of its own, the purchase verb's ("ordered 24 Rafale
                 # jets, all of which have been delivered, and a further 30"), not the
                 # first batch's deliveries
