@@ -62,6 +62,12 @@ _NOT_AN_OPTION = re.compile(
     r"[^.;,]{0,40}?\b(?:is|was|were|would be|remains?)\s+"
     r"(?:not|never|no longer|ruled out|off the table)\b"
 )
+_STILL_TO_COME = re.compile(
+    r"\s+(?:(?:is|are)\s+)?(?:(?:expected|due|set|scheduled|likely|yet)\s+to|will|would|"
+    r"could|should|may|might)\s+(?:only\s+|now\s+)?be\s+(?:signed|concluded|placed|issued)\b"
+)
+"""A document still to come ("A letter of offer and acceptance is expected to be signed
+before the end of the year": no contract yet)."""
 _ON_TOP_OF = re.compile(
     r"\b(?:on top of|in addition to|besides)\s+(?:the\s+)?(?:\d[\d,]*|[a-z]+)\s+(?:[\w-]+\s+)?"
     r"(?:(?:it|they|that|which)\s+)?(?:has\s+|have\s+|had\s+)?(?:already\s+)?$"
@@ -109,6 +115,8 @@ def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
                 low, max(0, start - 60), start
             ):
                 continue  # "will buy 11 more on top of the 34 it has already ordered"
+            if status in {"contracted", "intent"} and _STILL_TO_COME.match(low, end):
+                continue
             if status == "cancelled" and _NOT_AN_OPTION.match(low, end):
                 continue  # "cancelling the programme was not an option"
             if status == "announced" and not _SELECTION.search(match.group()):

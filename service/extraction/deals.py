@@ -98,6 +98,10 @@ _NOT_OBJECT = re.compile(
     r"(?:[\w'-]+\s+){0,3}$"
     # "The J-10C is armed with the PL-15": what a platform carries
     r"|\b(?:armed|equipped|fitted) with\s+(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,2}$"
+    # "ending a contest with Germany's Rheinmetall and its Lynx": the loser ("won the
+    # competition with its Lynx" is the winner's)
+    r"|(?<!won )(?<!wins )(?<!winning )(?<!won the )(?<!wins the )(?<!winning the )"
+    r"\b(?:contest|competition)\s+(?:with|against)\s+[^.;]{0,60}$"
     # "relying on its ageing F-16s": what the buyer has, not what it buys
     r"|\b(?:rel(?:y|ies|ying|ied) on|depend(?:s|ing|ed)? on)\s+(?:its|their|the)\s+"
     r"(?:(?!(?:has|have|had|is|are|was|were|will|would|until|before|after|while|but|"
@@ -110,7 +114,7 @@ _NOT_OBJECT_WORDS = re.compile(
             "version variant derivative successor upgrad development replac succeed over than "
             "beat instead like such fill plug close moderni refurbish retrofit offer bid "
             "proposal rival competitor reject declin turn ahead compar rely relie relied depend "
-            "armed equipped fit install integrat mount"
+            "armed equipped fit install integrat mount contest competition"
         ).split()
     )
     + ")"
@@ -143,9 +147,12 @@ _MORE_FROM = re.compile(
 """A later clause's purchase of more of the system from another seller."""
 _ONE_BEFORE = re.compile(r"(?i)\b(?P<n>a|an|one|a single)\s+(?:[\w-]+\s+)?$")
 _VESSEL_AFTER = re.compile(
-    r"(?i)^\s+(?:[\w-]+\s+)?(?:frigate|corvette|destroyer|submarine|ship|vessel|carrier|"
+    r"(?i)\s+(?:[\w-]+\s+)?(?:frigate|corvette|destroyer|submarine|ship|vessel|carrier|"
     r"tanker|boat|warship)\b(?!s)"
+    # "a French-built FREMM, the Tahya Misr, which it bought": the ship itself
+    r"|,|\s+(?:which|that)\b"
 )
+"""Read with `match` at the end of the name (no "^": it would not anchor there)."""
 
 
 def _one_vessel(body: str, mention: Mention) -> Quantity | None:
@@ -179,6 +186,14 @@ def _count_of(found: re.Match[str] | None, phrase: int | str = "n") -> Quantity 
         return None
     start, end = found.span(phrase)
     return Quantity(n, n, found.group(phrase), None, start, end, "quantity:exact")
+
+
+_BUY_N_OF_THEM = re.compile(
+    r"(?i)\b(?:buy|buys|buying|order|orders|ordering|acquire|acquires|acquiring|purchase|"
+    rf"purchases|purchasing|procure|procures|procuring)\s+(?P<n>{_COUNT})\s+of\s+(?:them|these)\b"
+)
+"""A count the system's own clause gives later: "chosen the Redback ... and will buy
+129 of them"."""
 
 
 def _count_more(body: str, low: int, high: int) -> Quantity | None:
@@ -389,8 +404,8 @@ _OWN_RELATIVE = re.compile(
 """A relative clause giving a system's own stage: "the NH90s whose contract it cancelled"."""
 _PRONOUN = re.compile(
     r"(?i)\b(?:of (?:them|these|those)|they|these|those)\b"
-    r"|\bthe (?:first|last|final|remaining|other) (?:\d[\d,]*|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve|dozen)\b"
+    r"|\bthe (?:first|last|final|remaining|other) (?:of the )?(?:\d[\d,]*|two|three|four|five|"
+    r"six|seven|eight|nine|ten|eleven|twelve|dozen)\b"
 )
 """The equipment of the deal just reported, as a pronoun."""
 _FOR_PLATFORM = re.compile(
@@ -632,6 +647,9 @@ class Assembler:
         self.enumeration: Event | None = None
         self.enumeration_left = 0
         self.touched: list[Deal] = []
+        # The last count a sentence gave a system it merely named, by family: "a deal
+        # for 16 Mi-17s from Russia" before "The Mi-17 purchase had been signed".
+        self.named: dict[str, Event] = {}
         """Deals in the order they received events (a deal may repeat)."""
 
     # -- events ------------------------------------------------------------------------
@@ -701,6 +719,8 @@ class Assembler:
         after = quantity_after(f.body, mention.end)
         if after is not None:
             return after
+        if (of_them := _count_of(_BUY_N_OF_THEM.search(f.body, mention.end, high), 0)) is not None:
+            return of_them
         for q in f.quantities:
             if q.start in taken or (q.rule == "quantity:vague" and q.start < mention.start - 60):
                 continue
@@ -1244,8 +1264,13 @@ class Assembler:
                         return deal
                     break
         # "The drones", "the contract": the deal most recently reported (looking back a
-        # bounded way, so that long texts stay linear).
-        for deal in reversed(self.touched[-_LOOKBACK:]):
+        # bounded way, so that long texts stay linear); "Boeing handed over the first of
+        # the five": first the recent deal whose maker the sentence names.
+        recent = list(reversed(self.touched[-_LOOKBACK:]))
+        named_makers = {c.name for c in event.companies}
+        if named_makers:
+            recent.sort(key=lambda deal: self.g.systems[deal.system].maker not in named_makers)
+        for deal in recent:
             if event.generic or compatible(kind, self.g.systems[deal.system].category):
                 return deal
         # Nothing yet: the system may be named later in the article ("The aircraft on
@@ -1287,6 +1312,11 @@ class Assembler:
         or "They" (and names no country itself)."""
         if not _PRONOUN_SUBJECT.match(f.body, f.sentence.body_start):
             return None
+        return self._previous_opening(f)
+
+    def _previous_opening(self, f: Facts) -> str | None:
+        """The country the sentence just before opens on ("Australia is also spending
+        heavily on armoured vehicles.")."""
         before = self.facts_by_index.get(f.sentence.index - 1)
         if before is None or not before.mentions:
             return None
@@ -1335,6 +1365,20 @@ class Assembler:
             and _COMPANY_SUBJECT.match(f.body[f.sentence.body_start : first.start])
         )
         if starts_with_company:
+            if (
+                event.status
+                and self.primary_buyer
+                and self._previous_opening(f) == self.primary_buyer
+            ):
+                # "Australia is also spending on armoured vehicles. Rheinmetall is
+                # building 211 Boxers under a contract signed in 2018, ...": the topic
+                # the sentence before set
+                event.buyer, event.buyer_rule = self.primary_buyer, "buyer:previous-subject"
+                if event.seller is None and first is not None:
+                    # the company building them is the contracted one: its country sells
+                    event.seller = self.g.companies[first.name].country
+                    event.seller_rule = f"seller:builder-company/{first.name}"
+                return True
             return False
         event.buyer, event.buyer_rule = self.primary_buyer, "buyer:article"
         return event.buyer is not None
@@ -1488,9 +1532,19 @@ class Assembler:
             if deal is None and event.status is None:
                 deal = self._find_deal(None, event.system)
                 if deal is None and enumerated is None:
+                    if event.quantity is not None:
+                        self.named[self._family(event.system)] = event
                     continue  # a system merely named: no deal
             if deal is None:
                 deal = self._new_deal(event.buyer, event.system)
+                named = self.named.get(self._family(event.system))
+                if (
+                    event.quantity is None
+                    and named is not None
+                    and named.buyer in (None, deal.buyer)
+                    and f.sentence.index - named.sentence.index <= 2
+                ):
+                    self._attach(deal, named)  # the count the sentence before gave it
                 if enumerated is not None and enumerated.buyer in (None, deal.buyer):
                     # "cancelled two contracts. The larger covered SILAM...": one of them
                     deal.propagated.append(enumerated)
@@ -1579,12 +1633,26 @@ class Assembler:
             if staged - {event.sentence.index}:
                 earlier.append(event)
         if earlier:
-            moved = {id(e) for e in earlier}
+            # "Berlin ordered its first five P-8As in 2021 ... Boeing handed over the first
+            # of the five last month": the sentences right after an earlier purchase that
+            # name no system go with it
+            groups: dict[int, list[Event]] = {}
+            current: list[Event] | None = None
+            for e in deal.events:
+                if any(e is x for x in earlier):
+                    current = groups.setdefault(id(e), [e])
+                elif current is not None and not e.anchored and not e.sentence.headline:
+                    if e.sentence.index > current[-1].sentence.index:
+                        current.append(e)
+                else:
+                    current = None
+            moved = {id(e) for group in groups.values() for e in group}
             deal.events = [e for e in deal.events if id(e) not in moved]
             # "the 11 older Gripen C/D jets it bought in 2008": the earlier batch keeps
             # the designation its own sentence gives.
             extra.extend(
-                Deal(buyer=deal.buyer, system=e.system or deal.system, events=[e]) for e in earlier
+                Deal(buyer=deal.buyer, system=e.system or deal.system, events=groups[id(e)])
+                for e in earlier
             )
 
         def counted(e: Event) -> bool:

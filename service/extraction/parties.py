@@ -84,6 +84,10 @@ _PURCHASES_BY = re.compile(
 )
 _OWNED_BEFORE = re.compile(r"(?i)\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$")
 _MADE = re.compile(r"(?i)^-(?:made|built|designed|manufactured)\b")
+# "32 more Black Hawks from Polish plant": where the units are built, not who sells them
+_PLACE_NOUN = re.compile(
+    r"(?i)^(?:['’]s)?\s+(?:[\w-]+\s+)?(?:plant|factory|assembly line|production line|works)\b"
+)
 
 
 def _before(sentence: Sentence, mention: Mention) -> str:
@@ -369,6 +373,8 @@ def find_seller(
         before = _before(sentence, m)
         if before.endswith(("from ", "from the ")) and _ORDER_FROM.search(before):
             continue  # the customer an order comes from, not a seller
+        if m.kind == "country" and _PLACE_NOUN.match(_after(sentence, m)):
+            continue
         rule = "from" if _FROM.search(before) else "contract-with" if _WITH.search(before) else None
         if rule is None:
             continue

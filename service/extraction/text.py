@@ -167,6 +167,7 @@ _NOUN_CATEGORY = {
     "helicopter": "helicopter",
     "tank": "armoured-vehicle",
     "vehicle": "armoured-vehicle",
+    "bridge": "armoured-vehicle",  # "M1074 Joint Assault Bridges", bridge-laying vehicles
     "howitzer": "artillery",
     "drone": "drone",
     "radar": "radar",
@@ -185,9 +186,10 @@ _UNKNOWN_DESIGNATION = re.compile(
     r"(?<![\w/&-])(?P<name>"
     # "HDC-3100", "P-3C", "C-130H", "Type 093"
     r"(?-i:[A-Z][A-Za-z]{0,3}-?\d{1,4}[A-Za-z0-9]{0,4}|Type \d{2,3}[A-Z]{0,2})"
-    r"(?=\s+(?:[A-Za-z-]+\s+){0,2}?(?P<noun>"
+    # "29 M1150 Assault Breacher Vehicles": the noun may be capitalised in a name
+    r"(?=\s+(?:[A-Za-z-]+\s+){0,2}?(?P<noun>(?i:"
     + "|".join(f"{noun}s?" for noun in _NOUN_CATEGORY if noun != "aircraft")
-    + r"|aircraft)\b)"
+    + r"|aircraft))\b)"
     # "Jose Rizal-class frigates", "Victoria-class submarines"
     r"|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?-class)(?=\s+(?:[a-z-]+\s+){0,1}?(?P<ship>"
     + _SHIP_NOUNS

@@ -2035,3 +2035,95 @@ def test_batch_28_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_29_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2025, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Jets\nZAGREB - The first of 12 Rafale F3R multirole combat aircraft ordered by "
+            "Croatia from France touched down at Pleso air base on Thursday.",
+            [("Croatia", "France", "Rafale F3R", "delivering", 12, 12)],
+            id="the-first-of-n-touched-down",
+        ),
+        pytest.param(
+            "Helicopters\nBrazil orders 12 more Black Hawks from Polish factory",
+            [("Brazil", "United States", "Black Hawk", "contracted", 12, 12)],
+            id="from-a-countrys-factory-is-not-the-seller",
+        ),
+        pytest.param(
+            "Helicopters\nEgypt has taken delivery of its first Rafale jets from France. Its "
+            "navy's plan also covers 46 Ka-52 helicopters from Russia, officials said. The "
+            "Ka-52 purchase was signed last year.",
+            [
+                ("Egypt", "France", "Rafale", "delivering", None, None),
+                ("Egypt", "Russia", "Ka-52", "contracted", 46, 46),
+            ],
+            id="the-purchase-was-signed-with-the-count-named-before",
+        ),
+        pytest.param(
+            "Vehicles\nThe State Department approved the sale of 50 M1A2 tanks to Lithuania. "
+            "Lithuania is also spending heavily on armour. Rheinmetall is building 88 Boxer "
+            "vehicles under a contract signed in 2016, the first ten of which have been "
+            "handed over.",
+            [
+                ("Lithuania", "United States", "M1A2", "approved", 50, 50),
+                ("Lithuania", "Germany", "Boxer", "delivering", 88, 88),
+            ],
+            id="a-company-building-for-the-topic-country",
+        ),
+        pytest.param(
+            "Vehicles\nThe State Department approved the sale to Lithuania of 14 M1132 Engineer "
+            "Squad Vehicles and 6 M60A1 Armored Launched Bridges.",
+            [
+                ("Lithuania", "United States", "M1132", "approved", 14, 14),
+                ("Lithuania", "United States", "M60A1", "approved", 6, 6),
+            ],
+            id="capitalised-nouns-after-unknown-designations",
+        ),
+    ],
+)
+def test_batch_30_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Jets\nMADRID - The cabinet approved the purchase of 20 more Eurofighter jets from "
+            "Germany on Tuesday. A letter of offer and acceptance is expected to be signed "
+            "in the spring.",
+            [("Spain", "Germany", "Eurofighter", "approved", 20, 20)],
+            id="a-document-still-to-be-signed",
+        ),
+        pytest.param(
+            "Aircraft\nOSLO - Norway approved three more P-8A aircraft on Monday. It ordered its "
+            "first five P-8As in 2017 to replace the P-3C Orions it had bought from the United "
+            "States in 1989. Boeing handed over the first of the five in 2021.",
+            [
+                ("Norway", "United States", "P-8A", "approved", 3, 3),
+                ("Norway", "United States", "P-8A", "delivering", 5, 5),
+                ("Norway", "United States", "P-3C", "delivered", None, None),
+            ],
+            id="the-first-of-the-five-goes-with-the-earlier-order",
+        ),
+        pytest.param(
+            "Ships\nMorocco already operates a French-built FREMM, the Mohammed VI, which it "
+            "bought from France in 2008.",
+            [("Morocco", "France", "FREMM", "delivered", 1, 1)],
+            id="a-ship-named-by-its-class-alone",
+        ),
+        pytest.param(
+            "Vehicles\nCANBERRA - Australia has chosen the Redback as its new infantry fighting "
+            "vehicle and will buy 129 of them, ending a contest with Germany's Rheinmetall and "
+            "its Lynx.",
+            [("Australia", "South Korea", "Redback", "announced", 129, 129)],
+            id="buy-n-of-them-and-the-loser-of-a-contest",
+        ),
+    ],
+)
+def test_batch_31_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
