@@ -133,13 +133,19 @@ _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _COUNT = r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 """A count in digits or a small number word, as the clause patterns below read it."""
+_AND_THEN = re.compile(r"(?i),?\s+and\s+")
+_LATER = r"(?:(?:later|then|subsequently|also|in \d{4})\s+)*"
+"""Adverbs a later clause may open on before its purchase ("and later added 12 more")."""
 _FURTHER = re.compile(
-    r"(?i)(?:a|another)\s+(?:further|additional)\s+"
+    rf"(?i){_LATER}(?:a\s+(?:further|additional)|another(?:\s+(?:further|additional))?)\s+"
     rf"(?P<n>{_COUNT})\b"
 )
 """A later clause's further purchase: "ordered 24 Rafale jets in 2015, and a further 30
 in 2021"."""
-_ADDED_MORE = re.compile(rf"(?i)(?:added|ordered|bought)\s+(?P<n>{_COUNT})\s+more\b")
+_ADDED_MORE = re.compile(
+    rf"(?i){_LATER}(?:added|ordered|bought|followed(?:\s+(?:it|this|that))?(?:\s+up)?\s+with)"
+    rf"\s+(?P<n>{_COUNT})\s+more\b"
+)
 """A later clause's purchase of more: "ordered 523 Boxers in 2019, and added 100 more"."""
 _MORE_FROM = re.compile(
     rf"(?i)(?P<n>{_COUNT})\s+(?:more\b[^.;,]{{0,40}}?|(?:[\w-]+\s+){{0,2}}?)\bfrom\b"
@@ -188,6 +194,16 @@ def _count_of(found: re.Match[str] | None, phrase: int | str = "n") -> Quantity 
     return Quantity(n, n, found.group(phrase), None, start, end, "quantity:exact")
 
 
+_CLAUSE_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|while\s+|but\s+)?")
+"""The joint words a clause starts with, before its subject."""
+_OWN_COUNT = re.compile(r"(?i)\b(?:its|their)\s+(?:own\s+)?(?:first\s+|initial\s+)?$")
+"""A count the subject owns: "its first 12 K9s"."""
+_BOUGHT_FLEET = re.compile(
+    r"(?i)\w*(?:\s+[a-z]+){0,2}?,?\s+(?:(?:that|which)\s+(?:[\w-]+\s+){0,3}?)?"
+    r"(?:bought|ordered|purchased|acquired|(?:all\s+)?(?:delivered|received))\b"
+)
+"""A fleet that is a purchase: "a fleet of 40 F-35As that Seoul bought in 2014", "flies a
+dozen FA-50s bought in 2014", "operates 36 Rafale jets, acquired under a 2016 contract"."""
 _BUY_N_OF_THEM = re.compile(
     r"(?i)\b(?:buy|buys|buying|order|orders|ordering|acquire|acquires|acquiring|purchase|"
     rf"purchases|purchasing|procure|procures|procuring)\s+(?P<n>{_COUNT})\s+of\s+(?:them|these)\b"
@@ -275,10 +291,16 @@ _CLAUSE_BREAK = re.compile(
     # ", and" starts a clause of its own.
     r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they|"
     r"last|this|next|earlier|since|in\s+(?:19|20)\d\d)\b)"
+    # "is receiving HIMARS and will start taking delivery of Chunmoo launchers": a
+    # stage of its own
+    r"|\s+and\s+(?=will\s+(?:start|begin)\s+(?:taking delivery|receiving|to receive)\b)"
     # "12 used Typhoons from Qatar and 12 from Oman": another seller's batch
     rf"|\s+and\s+(?=(?:{_COUNT})\s+(?:more\s+)?from\s)"
     # "..., and a further 30 in 2021": another purchase
     r"|,\s+and\s+(?=(?:a|another)\s+(?:further|additional)\s+\d)"
+    # "ordered eight P-8Is in 2009, ..., and followed up with four more": another purchase
+    rf"|,?\s+and\s+(?=(?:later\s+|then\s+)?(?:added|followed|ordered|bought)\b[^.;,]{{0,20}}?"
+    rf"\b(?:{_COUNT})\s+more\b)"
     # "bought 17 F-16s from Portugal, and 32 more from Norway": another purchase
     r"|,\s+and\s+(?=(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"\s+more\b)"
@@ -452,6 +474,9 @@ counts ("168 launchers and some 1,680 missiles")."""
 _MAX_SYSTEMS = 8  # distinct systems one sentence can report deals for
 _ADD_ON = re.compile(r"(?i)\b(?:more|additional|further|extra|another)\b")
 _EARLIER = re.compile(r"(?i)\b(?:first|initial|original|earlier|older|previous)\b")
+_TOTAL_MARK = re.compile(r"(?i)(?:\ball\s+|\btotal of\s+|\b(?:its|their|the)\s+|['’]s\s+)$")
+"""Words that make a count a fleet's total: "all 30 of those guns", "Greece's 24 Rafales"."""
+_MAX_BATCHES = 6  # deals of one system and buyer whose sums are tried against a total
 _LOOKBACK = 40  # sentences: how far "the deal" or an unnamed approval can refer
 
 # Unit nouns -> categories of equipment they can count.
@@ -461,6 +486,7 @@ _COMPATIBLE = {
     "armoured-vehicle": {"armoured-vehicle"},
     "artillery": {"artillery", "air-defence", "missile"},
     "ship": {"ship", "submarine"},
+    "surface-ship": {"ship"},  # "two new frigates" are no submarines
     "submarine": {"submarine"},
     "drone": {"drone"},
     "missile": {"missile", "air-defence"},
@@ -474,6 +500,9 @@ _UNIT_ALIASES = {
     "air vehicles": "drone",
     "vehicles": None,
     "launchers": "artillery",
+    **dict.fromkeys(
+        "frigate frigates corvette corvettes destroyer destroyers".split(), "surface-ship"
+    ),
 }
 
 
@@ -698,6 +727,8 @@ class Assembler:
             # that is a part of the total the sentence states counts the total
             return next((t for t in totals if t.start <= q.start < t.end), q)
 
+        if before is None and _BOUGHT_FLEET.match(f.body, mention.end):
+            before = quantity_before(f.body, mention.start, fleet=True)
         before = whole(before) if before is not None else None
         if before is None:
             # "the fifth and final P-8A": a total just before the name
@@ -892,6 +923,13 @@ class Assembler:
                     )
                 ]
             )
+            if cue is None and (later := self._anaphoric_clause(f, mention, high)) is not None:
+                # "is developing its own KF-21 fighter, and the first 20 production jets
+                # were ordered from KAI": the next clause's stage and count are its own
+                cue, counted = later
+                if quantity is None and counted is not None and counted.start not in taken:
+                    quantity = counted
+                    taken.add(counted.start)
             if passive is None:
                 joint = joint_buyers(f.sentence, f.mentions) or listed_subjects(
                     f.sentence, f.mentions
@@ -939,10 +977,16 @@ class Assembler:
                 events.append(event)
                 for partner in joint_partners(f.sentence, f.mentions, mention.end, event.buyer):
                     # "IRIS-T SLM systems, which it is acquiring together with Estonia":
-                    # a joint purchase, a deal per buyer and no buyer's count
-                    event.quantity = None
+                    # a joint purchase, a deal per buyer and no buyer's count ("bought
+                    # its first 12 K9s ... together with Finland": the subject's own)
+                    counted = event.quantity
+                    owns = counted is not None and _OWN_COUNT.search(
+                        f.body, max(0, counted.start - 20), counted.start
+                    )
+                    if not owns:
+                        event.quantity = None
                     shared_event = dataclasses.replace(event, buyer_rule="buyer:together-with")
-                    shared_event.buyer = partner
+                    shared_event.buyer, shared_event.quantity = partner, None
                     events.append(shared_event)
                 events.extend(self._later_clause(f, mention, event, high, taken))
         if events:
@@ -978,6 +1022,36 @@ class Assembler:
             # Names neither a system nor a deal: may lift the article's deals (see finish).
             return [self._event(f, None, False, floating=True)]
         return []
+
+    def _anaphoric_clause(
+        self, f: Facts, mention: Mention, high: int
+    ) -> tuple[Cue, Quantity | None] | None:
+        """The cue and count of the clause after the system's own when that clause names
+        no system and opens on the equipment ("..., and the first 20 production jets
+        were ordered")."""
+        if high >= len(f.body) or not f.cues:
+            return None
+        low = next((b for a, b in _breaks(f.body) if a >= high), None)
+        if low is None:
+            return None
+        end = clause_of(f.body, low)[1]
+        if any(low <= m.start < end for m in f.systems()):
+            return None
+        opening = _CLAUSE_OPENING.match(f.body, low)
+        if opening is None:
+            return None
+        anaphor = _ANAPHOR_UNIT.match(f.body, opening.end())
+        category = self.g.systems[mention.name].category
+        if anaphor is None or not compatible(_unit_kind(anaphor.group(1)), category):
+            return None
+        cue = strongest([c for c in f.cues if anaphor.end() <= c.start < end])
+        if cue is None:
+            return None
+        counted = next(
+            (q for q in f.quantities if low <= q.start < anaphor.end() and q.low is not None),
+            None,
+        )
+        return cue, counted
 
     def _add_variant(self, f: Facts, mention: Mention, first: Event, taken: set[int]) -> None:
         """ "200 Tomahawk Block V missiles and 20 Tomahawk Block IV missiles": variants of
@@ -1066,15 +1140,15 @@ class Assembler:
             )
             if other_buyer == event.buyer:
                 other_buyer = None
-            more = (
-                _MORE_FROM.match(f.body, low)
-                or _FURTHER.match(f.body, low)
-                or _ADDED_MORE.match(f.body, low)
-            )
-            if more is not None:
+            start, bought_more = low, False
+            while (
+                more := _MORE_FROM.match(f.body, start, high)
+                or _FURTHER.match(f.body, start, high)
+                or _ADDED_MORE.match(f.body, start, high)
+            ) is not None:
                 # "..., and 32 more from Norway, the first of which arrived": a purchase
                 # of its own, from the seller its clause names
-                counted = next((q for q in f.quantities if low <= q.start < more.end()), None)
+                counted = next((q for q in f.quantities if start <= q.start < more.end()), None)
                 if counted is None:
                     counted = _count_of(more)
                 # with no stage of its own, the purchase verb's ("ordered 24 Rafale
@@ -1087,16 +1161,22 @@ class Assembler:
                     status=own.status if own else event.status,
                     cue=own,
                     quantity=counted,
-                    position=low,
+                    position=start,
                     written=None,
                     separate=True,
                 )
                 later.money = None
-                later.seller, later.seller_rule = self._seller(f, low)
+                later.seller, later.seller_rule = self._seller(f, start)
                 if counted is not None:
                     taken.add(counted.start)
                 extra.append(later)
-                event = later
+                event, bought_more = later, True
+                # "added 12 more and then another six": one purchase after another
+                chained = _AND_THEN.match(f.body, more.end(), high)
+                if chained is None:
+                    break
+                start = chained.end()
+            if bought_more:
                 continue
             if cue is None or (cue.status == event.status and other_buyer is None):
                 continue
@@ -1672,10 +1752,58 @@ class Assembler:
                 extra.append(Deal(buyer=deal.buyer, system=deal.system, events=umbrella))
         return extra
 
+    def _sum_of_batches(self) -> None:
+        """ "The last of Greece's 24 Rafales landed, completing deliveries under two
+        contracts" beside "signed for 18 Rafales ... and ordered six more": a total that is
+        the sum of the batches the article reports is no deal of its own; its completed
+        deliveries are theirs."""
+        groups: dict[tuple[str | None, str], list[Deal]] = {}
+        for deal in self.deals:
+            groups.setdefault((deal.buyer, self._family(deal.system)), []).append(deal)
+        for group in groups.values():
+            if len(group) < 3:
+                continue
+            counts = {id(deal): _exact_count(deal) for deal in group}
+            for total in group:
+                n = counts[id(total)]
+                others = [d for d in group if d is not total and counts[id(d)]]
+                if n is None or len(others) < 2 or len(others) > _MAX_BATCHES:
+                    continue
+                if not any(
+                    e.quantity is not None
+                    and _TOTAL_MARK.search(
+                        e.sentence.text, max(0, e.quantity.start - 20), e.quantity.start
+                    )
+                    for e in total.events
+                ):
+                    continue  # "ordered 12" is a batch, "all 30" or "Greece's 24" a total
+                index = total.events[0].sentence.index
+                # the batches nearest the total's sentence that add up to it
+                summing = [
+                    combo
+                    for size in range(len(others), 1, -1)
+                    for combo in itertools.combinations(others, size)
+                    if sum(counts[id(d)] or 0 for d in combo) == n
+                ]
+                if not summing:
+                    continue
+                parts = min(
+                    summing,
+                    key=lambda combo: sum(abs(d.events[0].sentence.index - index) for d in combo),
+                )
+                top = _by_rank(total.events)
+                if top is not None and top.status == "delivered":
+                    done = dataclasses.replace(top, quantity=None, money=None)
+                    for part in parts:
+                        part.propagated.append(done)
+                self.deals.remove(total)
+                break
+
     def finish(self) -> list[Deal]:
         """Split, apply unanchored intents and approvals, drop deals nothing advanced."""
         for deal in list(self.deals):
             self.deals.extend(self._split(deal))
+        self._sum_of_batches()
         ranks = {id(deal): status_rank(_top_status(deal)) for deal in self.deals}
         for event in self.unanchored:
             rank = status_rank(event.status)
@@ -1724,6 +1852,19 @@ def _by_rank(events: list[Event]) -> Event | None:
     """The event of the most advanced stage."""
     staged = [e for e in events if e.status]
     return max(staged, key=lambda e: status_rank(e.status)) if staged else None
+
+
+def _exact_count(deal: Deal) -> int | None:
+    """The exact count of a deal's most advanced stage that states one."""
+    staged = sorted(
+        (e for e in deal.events if e.status and e.quantity is not None),
+        key=lambda e: -status_rank(e.status),
+    )
+    for event in staged:
+        q = event.quantity
+        if q is not None and q.low is not None and q.low == q.high:
+            return q.low
+    return None
 
 
 def _top_status(deal: Deal) -> str | None:

@@ -137,6 +137,8 @@ _PARTIAL_PHRASE = re.compile(
 """A phrase that is itself a part: "the first six of them"."""
 _FLEET = re.compile(
     r"(?i)\b(?:fleet|inventory|total) of\s*$|\boption (?:for|on) (?:a further |another |up to )?$"
+    # "Finland, which operates 96 K9s": what a country has, not what it bought
+    r"|\b(?:operates|operated|operating|flies|fields|fielded)\s+(?:some\s+|about\s+)?$"
 )
 
 
@@ -193,13 +195,16 @@ def _usable(bounds: tuple[int | None, int | None, str] | None) -> bool:
     return max(b for b in bounds[:2] if b is not None) <= 1_000_000_000
 
 
-def quantity_before(text: str, start: int) -> Quantity | None:
-    """A count standing right before a system name: "the first six TB2s", "14 Leopard 2A4"."""
+def quantity_before(text: str, start: int, fleet: bool = False) -> Quantity | None:
+    """A count standing right before a system name: "the first six TB2s", "14 Leopard 2A4".
+
+    A fleet's size ("its fleet of 48 F-16s") counts only when `fleet` says the fleet is
+    what was bought ("a fleet of 40 F-35As that Seoul bought in 2014")."""
     window = text[max(0, start - 80) : start]
     match = _BEFORE_MENTION.search(lowered(window))
     if match is None:
         return None
-    if _FLEET.search(
+    if not fleet and _FLEET.search(
         text[max(0, start - 80 + match.start() - 30) : max(0, start - 80) + match.start()]
     ):
         return None

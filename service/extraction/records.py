@@ -92,6 +92,15 @@ def _seller(
         domestic = "-company/" in (event.seller_rule or "")
         if event.status and event.seller and (event.seller != deal.buyer or domestic):
             return event.seller, event.seller_rule or "seller:sentence"
+    # "signed for 18 Rafales from France ... and ordered six more": another batch of the
+    # same buyer's names the seller
+    family = g.systems[deal.system].family
+    for other in assembler.deals:
+        if other is deal or other.buyer != deal.buyer or g.systems[other.system].family != family:
+            continue
+        for event in _by_stage(other.events):
+            if event.status and event.seller and event.seller != deal.buyer:
+                return event.seller, "seller:other-batch"
     # a foreign military sale does not sell the buyer's own product ("South Korea's own
     # KF-21" in an article about an F-35 sale)
     if assembler.fms and deal.buyer not in ("United States", maker_country):

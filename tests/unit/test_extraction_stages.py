@@ -2127,3 +2127,71 @@ def test_batch_30_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_31_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Boats\nTHE HAGUE - The Dutch government has chosen Naval Group to build four "
+            "submarines. The boats will be based on the Barracuda design. The navy is also "
+            "buying two new frigates, for which a contract with Damen was signed last year.",
+            [("Netherlands", "France", "Barracuda", "announced", 4, 4)],
+            id="frigates-are-no-submarines",
+        ),
+        pytest.param(
+            "Jets\nSEOUL - South Korea flies a fleet of 40 F-35As that it bought in 2014. "
+            "Finland, which operates 96 F/A-18 Hornets, is replacing them.",
+            [("South Korea", "United States", "F-35A", "delivered", 40, 40)],
+            id="a-fleet-that-was-bought-and-one-that-is-only-flown",
+        ),
+        pytest.param(
+            "Jets\nSouth Korea is also developing its own KF-21 fighter, and the first 20 "
+            "production jets were ordered from Korea Aerospace Industries in June.",
+            [("South Korea", "South Korea", "KF-21", "contracted", 20, 20)],
+            id="the-next-clause-about-the-same-equipment",
+        ),
+        pytest.param(
+            "Jets\nATHENS - The last of Greece's 24 Rafale fighters landed on Tuesday. Athens "
+            "signed for 18 Rafales from France in 2021 and ordered six more in 2022.",
+            [
+                ("Greece", "France", "Rafale", "delivered", 18, 18),
+                ("Greece", "France", "Rafale", "delivered", 6, 6),
+            ],
+            id="a-total-that-is-the-sum-of-its-batches",
+        ),
+        pytest.param(
+            "Guns\nTALLINN - Estonia bought its first 12 K9s from South Korea in 2018 together "
+            "with Finland, and later added 12 more and then another six; all 30 of those guns "
+            "have been delivered.",
+            [
+                ("Estonia", "South Korea", "K9", "delivered", 12, 12),
+                ("Estonia", "South Korea", "K9", "delivered", 12, 12),
+                ("Estonia", "South Korea", "K9", "delivered", 6, 6),
+                ("Finland", "South Korea", "K9", "delivered", None, None),
+            ],
+            id="one-batch-after-another-and-its-own-count-of-a-joint-purchase",
+        ),
+        pytest.param(
+            "Launchers\nEstonia is also receiving six HIMARS launchers from the United States "
+            "and will start taking delivery of Chunmoo launchers from South Korea next year.",
+            [
+                ("Estonia", "United States", "HIMARS", "delivering", 6, 6),
+                ("Estonia", "South Korea", "Chunmoo", "contracted", None, None),
+            ],
+            id="will-start-taking-delivery",
+        ),
+        pytest.param(
+            "Aircraft\nIndia ordered eight P-8Is from the United States in 2009, all of which "
+            "were delivered by 2015, and followed up with four more in 2016.",
+            [
+                ("India", "United States", "P-8I", "delivered", 8, 8),
+                ("India", "United States", "P-8I", "delivered", 4, 4),
+            ],
+            id="followed-up-with-four-more",
+        ),
+    ],
+)
+def test_batch_32_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
