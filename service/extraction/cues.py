@@ -68,6 +68,10 @@ _STILL_TO_COME = re.compile(
 )
 """A document still to come ("A letter of offer and acceptance is expected to be signed
 before the end of the year": no contract yet)."""
+_COUNTED_BEFORE = re.compile(
+    r"\b(?:the|its|their)\s+(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve)\s+$"
+)
 _ON_TOP_OF = re.compile(
     r"\b(?:on top of|in addition to|besides)\s+(?:the\s+)?(?:\d[\d,]*|[a-z]+)\s+(?:[\w-]+\s+)?"
     r"(?:(?:it|they|that|which)\s+)?(?:has\s+|have\s+|had\s+)?(?:already\s+)?$"
@@ -117,6 +121,8 @@ def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
                 continue  # "will buy 11 more on top of the 34 it has already ordered"
             if status in {"contracted", "intent"} and _STILL_TO_COME.match(low, end):
                 continue
+            if status == "cancelled" and _COUNTED_BEFORE.search(low, max(0, start - 30), start):
+                continue  # "the option for the two cancelled aircraft": a cut, not a deal
             if status == "cancelled" and _NOT_AN_OPTION.match(low, end):
                 continue  # "cancelling the programme was not an option"
             if status == "announced" and not _SELECTION.search(match.group()):

@@ -137,7 +137,8 @@ _AND_THEN = re.compile(r"(?i),?\s+and\s+")
 _LATER = r"(?:(?:later|then|subsequently|also|in \d{4})\s+)*"
 """Adverbs a later clause may open on before its purchase ("and later added 12 more")."""
 _FURTHER = re.compile(
-    rf"(?i){_LATER}(?:a\s+(?:further|additional)|another(?:\s+(?:further|additional))?)\s+"
+    rf"(?i){_LATER}(?:(?:is|are|will)\s+(?:to\s+|also\s+)?(?:buy|order|acquire|get)\s+)?"
+    r"(?:a\s+(?:further|additional)|another(?:\s+(?:further|additional))?)\s+"
     rf"(?P<n>{_COUNT})\b"
 )
 """A later clause's further purchase: "ordered 24 Rafale jets in 2015, and a further 30
@@ -196,6 +197,16 @@ def _count_of(found: re.Match[str] | None, phrase: int | str = "n") -> Quantity 
 
 _CLAUSE_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|while\s+|but\s+)?")
 """The joint words a clause starts with, before its subject."""
+_PARTITIVE = re.compile(r"(?i)\S+\s+of\s+(?:the|them|these|those|its|their)\b")
+_BOUGHT_BEFORE = re.compile(
+    r"(?i)\b(?:ordered|bought|purchased|acquired|procured|signed for|orders? for)\s+$"
+)
+_REVISION_WORDS = re.compile(r"(?i)\b(?:rather|instead|from)\b")
+_REVISED = re.compile(
+    rf"(?i)\b(?:rather than|instead of|(?:down|cut|reduced|lowered|trimmed) from)\s+"
+    rf"(?:the\s+|its\s+)?(?P<n>{_COUNT})\b"
+)
+"""A count a deal no longer has: "three rather than the five it ordered"."""
 _OWN_COUNT = re.compile(r"(?i)\b(?:its|their)\s+(?:own\s+)?(?:first\s+|initial\s+)?$")
 """A count the subject owns: "its first 12 K9s"."""
 _BOUGHT_FLEET = re.compile(
@@ -253,7 +264,10 @@ _ON_ORDER = re.compile(
 planned between 2027 and 2028"."""
 _NOT_ARRIVED = re.compile(
     r"(?i)\b(?:not one|none|neither) of (?:those|these|them|the)\b|"
-    r"\b(?:they|those|these)\b[^.;]{0,40}\b(?:yet to|not yet|still not)\b"
+    r"\b(?:they|those|these)\b[^.;]{0,40}\b(?:yet to|not yet|still not)\b|"
+    # "The first Griffons are due next year."
+    r"\bfirst\b[^.;]{0,40}\b(?:is|are) (?:due|expected|scheduled) (?:to arrive )?"
+    r"(?:next year|later|in (?:19|20)\d\d|by (?:19|20)\d\d)\b"
 )
 """A purchase reported as not delivered: "Not one of those jets has yet reached"."""
 _DELAYED = re.compile(
@@ -679,6 +693,15 @@ class Assembler:
         # The last count a sentence gave a system it merely named, by family: "a deal
         # for 16 Mi-17s from Russia" before "The Mi-17 purchase had been signed".
         self.named: dict[str, Event] = {}
+        # Counts an article says a deal no longer has ("three rather than the five it
+        # ordered", "cut from 12 to eight"): the earlier figure of the same deal.
+        self.revised = {
+            n
+            for f in facts
+            if _REVISION_WORDS.search(f.body)
+            for found in _REVISED.finditer(f.body)
+            if (n := parse_number(found.group("n"))) is not None
+        }
         """Deals in the order they received events (a deal may repeat)."""
 
     # -- events ------------------------------------------------------------------------
@@ -1394,6 +1417,17 @@ class Assembler:
             return None
         return self._previous_opening(f)
 
+    def _opens_on_country(self, f: Facts, country: str | None) -> bool:
+        """Whether the sentence opens on this country ("Luxembourg has also joined")."""
+        first = f.mentions[0] if f.mentions else None
+        opening = f.body[f.sentence.body_start : first.start] if first is not None else ""
+        return (
+            first is not None
+            and first.kind == "country"
+            and first.name == country
+            and opening.strip() in {"", "The", "the"}
+        )
+
     def _previous_opening(self, f: Facts) -> str | None:
         """The country the sentence just before opens on ("Australia is also spending
         heavily on armoured vehicles.")."""
@@ -1486,6 +1520,14 @@ class Assembler:
         year = self.past_year(f)
         if year is None:
             return False
+        if event.quantity.low in self.revised:
+            return False  # "will buy only three rather than the five it ordered": one deal
+        if _PARTITIVE.match(event.quantity.text) and not _BOUGHT_BEFORE.search(
+            f.body, max(0, event.quantity.start - 30), event.quantity.start
+        ):
+            # "four of the boats are being built in China": a part of it ("Norway ordered
+            # four of the submarines in 2021" is a purchase)
+            return False
         counts = {
             e.quantity.low
             for e in deal.events
@@ -1556,6 +1598,16 @@ class Assembler:
                     # "A first executive contract for 180 tanks followed": another
                     # contract for the system than the one reported (labelling rule 7)
                     deal = self._new_deal(deal.buyer, deal.system)
+                if (
+                    event.buyer not in (None, deal.buyer)
+                    and event.buyer_rule not in _STRONG_BUYER
+                    and not event.generic
+                    and self._opens_on_country(f, event.buyer)
+                ):
+                    # "Luxembourg has also joined the programme and is buying 80 of its own
+                    # reconnaissance vehicles": another country's purchase of equipment
+                    # the sentence does not name
+                    continue
                 if event.buyer_rule in _STRONG_BUYER and event.buyer not in (None, deal.buyer):
                     # "Japan, which ordered 400 of the missiles": the same system, bought
                     # by another buyer the sentence names firmly.

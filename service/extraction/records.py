@@ -168,6 +168,8 @@ def _spelling(g: Gazetteer, written: str) -> str:
     plural = g.lookup(written) is None or (len(written) > 2 and written[-2].isdigit())
     if written.endswith("s") and plural and g.lookup(written[:-1]):
         return written[:-1]
+    if written.endswith("ies") and g.lookup(written[:-3] + "y"):
+        return written[:-3] + "y"  # "Sentries" -> "Sentry"
     return written
 
 
@@ -200,8 +202,9 @@ def _system_name(deal: Deal, g: Gazetteer, article: Sequence[str] = ()) -> tuple
     ]
     designations = [p for p in prefixes if any(ch.isdigit() for ch in p)]
     chosen = (designations or prefixes or [text])[0]
-    if not designations and len(chosen) > len(name):
-        # "Guided Multiple Launch Rocket System": a spelled-out name, not a variant
+    # "Guided Multiple Launch Rocket System": a spelled-out name, not a variant ("Babur-
+    # class" is a class of its own the article names, not a spelling of "Ada-class")
+    if not designations and len(chosen) > len(name) and not chosen.endswith("-class"):
         return name, f"gazetteer:systems/{name}"
     return chosen, f"gazetteer:systems/{name} as written ({text})"
 

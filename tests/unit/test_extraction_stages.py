@@ -2195,3 +2195,54 @@ def test_batch_31_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_32_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Jets\nLONDON - Britain will buy only three E-7 Wedgetail aircraft rather than the "
+            "five it ordered. The RAF signed a contract with Boeing for five of the aircraft in "
+            "2019. Lawmakers urged the government to restore the two cancelled aircraft.",
+            [("United Kingdom", "United States", "E-7 Wedgetail", "contracted", 3, 3)],
+            id="an-order-cut-is-one-deal-at-its-latest-count",
+        ),
+        pytest.param(
+            "Jets\nBritain had bought seven Sentries from Boeing in 1987.",
+            [("United Kingdom", "United States", "Sentry", "delivered", 7, 7)],
+            id="a-plural-in-ies",
+        ),
+        pytest.param(
+            "Boats\nThe first of eight Hangor-class submarines ordered by Pakistan from China "
+            "was launched on Friday. Under the deal signed in 2015, four of the boats are being "
+            "built in China.",
+            [("Pakistan", "China", "Hangor-class", "contracted", 8, 8)],
+            id="four-of-the-boats-is-a-part",
+        ),
+        pytest.param(
+            "Ships\nPakistan's navy is building six Babur-class corvettes under a deal with "
+            "Turkey's ASFAT, the first of which entered service last year.",
+            [("Pakistan", "Turkey", "Babur-class", "delivering", 6, 6)],
+            id="the-first-of-which-entered-service",
+        ),
+        pytest.param(
+            "Vehicles\nBelgium bought 382 Griffon vehicles from France in 2018. The first "
+            "Griffons are due next year.",
+            [("Belgium", "France", "Griffon", "contracted", 382, 382)],
+            id="the-first-are-due-next-year",
+        ),
+        pytest.param(
+            "Guns\nBelgium has ordered nine CAESAR howitzers from France, and is to buy a "
+            "further 19. Luxembourg has also joined the programme and is buying 80 of its own "
+            "vehicles.",
+            [
+                ("Belgium", "France", "CAESAR", "contracted", 9, 9),
+                ("Belgium", "France", "CAESAR", "announced", 19, 19),
+            ],
+            id="is-to-buy-a-further-19-and-another-countrys-unnamed-purchase",
+        ),
+    ],
+)
+def test_batch_33_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
