@@ -195,6 +195,7 @@ def _count_of(found: re.Match[str] | None, phrase: int | str = "n") -> Quantity 
     return Quantity(n, n, found.group(phrase), None, start, end, "quantity:exact")
 
 
+_BARE_PART = re.compile(rf"(?i)[\s,;]*(?:{_COUNT})\s+(?:of them\s+)?(?:have|has|were|was|are|is)\b")
 _CLAUSE_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|while\s+|but\s+)?")
 """The joint words a clause starts with, before its subject."""
 _PARTITIVE = re.compile(r"(?i)\S+\s+of\s+(?:the|them|these|those|its|their)\b")
@@ -416,7 +417,7 @@ _WHOSE_STAGE = re.compile(
 _OWN_RELATIVE = re.compile(
     r"(?i)s?(?:\s+[a-z][\w-]*)?\s+(?:that\s+|which\s+)?(?:it|they|(?-i:[A-Z][\w-]+))\s+"
     r"(?:has\s+|had\s+|have\s+)?"
-    r"(?:ordered|bought|purchased|acquired|signed for|received)\b[^.;,]{0,60}"
+    r"(?:ordered|bought|purchased|acquired|signed for|received|requested|asked for)\b[^.;,]{0,60}"
     # "12 Yak-130 trainers, all of which were delivered by 2019, and 64 T-90S tanks,
     # deliveries of which began in 2019": each count's own stage
     r"|s?(?:\s+[a-z][\w-]*){0,3},\s+(?:all|most|some|none|the first|the last|deliveries|delivery|"
@@ -884,18 +885,23 @@ class Assembler:
             if f.distractor and self._spoiled(f, mention.start):
                 rejected = True
                 continue
+            second_batch = False
             if mention.name in seen:
                 first = next(e for e in events if e.system == mention.name)
                 self._add_variant(f, mention, first, taken)
+                # "to buy more HIMARS launchers, adding to the 11 HIMARS it signed for in
+                # 2020": a batch with a stage and count of its own is a deal of its own
+                second_batch = self._own_batch(f, mention, first, owned)
                 # "its second Rafale purchase after the air force received 36 Rafale
                 # jets": a later clause of the sentence gives the stage the first lacked.
-                if first.status is not None or len(events) > _MAX_SYSTEMS:
+                if not second_batch and (first.status is not None or len(events) > _MAX_SYSTEMS):
                     continue
                 low, high = clause_of(f.body, mention.start)
-                if not any(low <= c.start < high for c in f.cues):
-                    continue
-                events = [e for e in events if e.system != mention.name]
-                seen.discard(mention.name)
+                if not second_batch:
+                    if not any(low <= c.start < high for c in f.cues):
+                        continue
+                    events = [e for e in events if e.system != mention.name]
+                    seen.discard(mention.name)
             if len(seen) == _MAX_SYSTEMS:
                 break  # a list of designations, not a sentence about deals
             if mention.start not in owned and _not_object(
@@ -942,7 +948,13 @@ class Assembler:
                     and not (
                         relative
                         and c.end <= mention.start
-                        and any(c.end <= m.start < mention.start for m in f.systems())
+                        and any(
+                            c.end <= m.start < mention.start
+                            # "12 Rafales ..., all of which have now been delivered, and
+                            # eight HIMARS that Zagreb has requested": the other's stage
+                            or (low <= m.start and m.end <= c.start and m.name != mention.name)
+                            for m in f.systems()
+                        )
                     )
                 ]
             )
@@ -977,6 +989,7 @@ class Assembler:
                     position=mention.start,
                     status=cue.status if cue else None,
                     cue=cue,
+                    separate=second_batch,
                 )
                 if buyer is not None:
                     event.buyer, event.buyer_rule = buyer, "buyer:passive-by"
@@ -984,7 +997,11 @@ class Assembler:
                         event.quantity = shares[buyer]
                 if lead is not None and lead.money is not None:
                     event.money = None  # the money is the contract's the sentence opens on
-                if cue is None and self._opens_on_deal(f, mention.start):
+                if (
+                    cue is None
+                    and mention.start not in owned  # "HIMARS that Zagreb has requested"
+                    and self._opens_on_deal(f, mention.start)
+                ):
                     # "The document also covers the SAMP/T system": another system of
                     # the deal just reported, at its stage.
                     previous = self.touched[-1]
@@ -1045,6 +1062,25 @@ class Assembler:
             # Names neither a system nor a deal: may lift the article's deals (see finish).
             return [self._event(f, None, False, floating=True)]
         return []
+
+    def _own_batch(
+        self, f: Facts, mention: Mention, first: Event, owned: dict[int, re.Match[str]]
+    ) -> bool:
+        """Whether a second mention of a system in the sentence is a batch of its own: a
+        relative clause gives it its own stage and it has a count of its own."""
+        if mention.start not in owned or first.status is None:
+            return False
+        if not any(
+            owned[mention.start].start() <= c.start < owned[mention.start].end() for c in f.cues
+        ):
+            return False
+        counted = quantity_before(f.body, mention.start)
+        if counted is None or counted.low is None:
+            return False
+        return first.quantity is None or (first.quantity.low, first.quantity.high) != (
+            counted.low,
+            counted.high,
+        )
 
     def _anaphoric_clause(
         self, f: Facts, mention: Mention, high: int
@@ -1212,10 +1248,13 @@ class Assembler:
                 ) or _count_more(f.body, low, high)
             shared = _SHARED_SUBJECT.match(f.body, low) is not None
             # "..., and the first 24 guns arrived": a part of it delivered
-            part = (
-                cue.status in {"delivering", "delivered"}
-                and f.body[max(0, low - 6) : low].endswith(", and ")
-                and _PRONOUN.search(f.body, low, high) is not None
+            part = cue.status in {"delivering", "delivered"} and (
+                (
+                    f.body[max(0, low - 6) : low].endswith(", and ")
+                    and _PRONOUN.search(f.body, low, high) is not None
+                )
+                # "; three have entered service so far": a count of them, as its subject
+                or _BARE_PART.match(f.body, low, high) is not None
             )
             if (
                 quantity is None

@@ -191,12 +191,12 @@ _UNKNOWN_DESIGNATION = re.compile(
     + "|".join(f"{noun}s?" for noun in _NOUN_CATEGORY if noun != "aircraft")
     + r"|aircraft))\b)"
     # "Jose Rizal-class frigates", "Victoria-class submarines"
-    r"|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?-class)(?=\s+(?:[a-z-]+\s+){0,1}?(?P<ship>"
+    r"|(?-i:[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?-class)(?=\s+(?:[a-z-]+\s+){0,1}?(?P<ship>"
     + _SHIP_NOUNS
     + r")\b))"
 )
 _CANDIDATE = re.compile(
-    r"(?<![\w/&-])(?:[A-Z][A-Za-z]{0,3}-?\d|Type \d|[A-Z][a-z]+(?: [A-Z][a-z]+)?-class)"
+    r"(?<![\w/&-])(?:[A-Z][A-Za-z]{0,3}-?\d|Type \d|[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?-class)"
 )
 """Where a designation may start (a cheap scan; the full pattern is tried there only)."""
 _VARIANT = re.compile(r"(?<![\w/&-])[A-Z][A-Za-z]{0,3}-?\d{1,4}[A-Za-z]{1,3}(?![\w-])")

@@ -2246,3 +2246,46 @@ def test_batch_32_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_33_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Launchers\nTAIPEI - The ministry said Taiwan would buy more HIMARS launchers, "
+            "adding to the 11 HIMARS it signed for last year.",
+            [
+                ("Taiwan", "United States", "HIMARS", "announced", None, None),
+                ("Taiwan", "United States", "HIMARS", "contracted", 11, 11),
+            ],
+            id="a-second-batch-with-its-own-stage-in-one-sentence",
+        ),
+        pytest.param(
+            "Jets\nCroatia's plan includes 12 Rafale fighters it bought from France, all of "
+            "which have been delivered, and eight HIMARS launchers that Zagreb has requested "
+            "from the United States.",
+            [("Croatia", "France", "Rafale", "delivered", 12, 12)],
+            id="a-request-is-no-stage-and-the-others-stage-is-not-its-own",
+        ),
+        pytest.param(
+            "Jets\nOTTAWA - The government signed in January for 88 F-35A fighters.",
+            [("Canada", "United States", "F-35A", "contracted", 88, 88)],
+            id="signed-in-january-for",
+        ),
+        pytest.param(
+            "Ships\nThe first of four Tamandaré-class frigates ordered by Brazil from Germany "
+            "was launched on Friday.",
+            [("Brazil", "Germany", "Tamandaré-class", "contracted", 4, 4)],
+            id="an-accented-class-name",
+        ),
+        pytest.param(
+            "Boats\nBrazil is building four Riachuelo-class submarines with France's Naval Group "
+            "under a 2009 agreement; three have entered service so far.",
+            [("Brazil", "France", "Riachuelo-class", "delivering", 4, 4)],
+            id="three-have-entered-service",
+        ),
+    ],
+)
+def test_batch_34_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
