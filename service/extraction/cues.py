@@ -68,6 +68,11 @@ _STILL_TO_COME = re.compile(
 )
 """A document still to come ("A letter of offer and acceptance is expected to be signed
 before the end of the year": no contract yet)."""
+_OR_PLAN = re.compile(
+    r"\s+or\s+(?:are\s+|is\s+)?(?:plan|plans|planning|intend|intends|want|wants|hope|hopes|"
+    r"expect|expects)\s+to\b"
+)
+_BOUGHT_OR = re.compile(r"\b(?:bought|ordered|purchased|acquired)\s+or\s+(?:[a-z]+\s+){0,2}$")
 _COUNTED_BEFORE = re.compile(
     r"\b(?:the|its|their)\s+(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve)\s+$"
@@ -121,6 +126,10 @@ def find_cues(text: str, gazetteer: Gazetteer) -> list[Cue]:
                 continue  # "will buy 11 more on top of the 34 it has already ordered"
             if status in {"contracted", "intent"} and _STILL_TO_COME.match(low, end):
                 continue
+            if status == "announced" and _BOUGHT_OR.search(low, max(0, start - 30), start):
+                continue
+            if status in {"contracted", "delivered"} and _OR_PLAN.match(low, end):
+                continue  # "have all bought or plan to buy HIMARS": which of them, unsaid
             if status == "cancelled" and _COUNTED_BEFORE.search(low, max(0, start - 30), start):
                 continue  # "the option for the two cancelled aircraft": a cut, not a deal
             if status == "cancelled" and _NOT_AN_OPTION.match(low, end):

@@ -44,7 +44,13 @@ from .parties import (
     passive_buyers,
     purchasing_subject,
 )
-from .text import article_mentions, find_mentions, unknown_mentions, unknown_systems
+from .text import (
+    article_mentions,
+    find_mentions,
+    noun_category,
+    unknown_mentions,
+    unknown_systems,
+)
 from .trie import trie_regex
 from .types import Cue, Event, Mention, Money, Quantity, Sentence, status_rank
 
@@ -73,6 +79,9 @@ _NOT_OBJECT = re.compile(
     + _DETERMINER
     # "replace the air force's ageing F-16s"
     + r"(?:[\w'-]+\s+){0,3}$"
+    # "will replace the last of the army's Marder vehicles"
+    r"|\breplac(?:e|es|ed|ing)\s+(?:the\s+)?(?:last|rest|remainder|remaining)\s+(?:of\s+)?"
+    r"(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,3}$"
     # "has upgraded 83 of its F-16s": work on a fleet it has, not a purchase
     r"|\b(?:upgrad|moderni[sz]|refurbish|overhaul|retrofitt?)(?:e|es|ed|ing|s)?\s+"
     r"(?:[\w'-]+\s+){0,3}$"
@@ -128,6 +137,10 @@ def _not_object(before: str) -> bool:
     return _NOT_OBJECT_WORDS.search(before) is not None and _NOT_OBJECT.search(before) is not None
 
 
+_CARRIES = re.compile(r"carrying|transporting|ferrying")
+_CARRIER_AFTER = re.compile(
+    r"(?i)[^.;,]{0,80}?\b(?:carrying|transporting|ferrying)\s+(?:the|a|an|its|their)\b"
+)
 _FLEET_AFTER = re.compile(r"(?i)^[\w/-]*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -195,7 +208,19 @@ def _count_of(found: re.Match[str] | None, phrase: int | str = "n") -> Quantity 
     return Quantity(n, n, found.group(phrase), None, start, end, "quantity:exact")
 
 
+_FIRST_BATCH = re.compile(
+    rf"(?i)\bthe\s+(?:first|initial)\s+(?P<n>{_COUNT}),?\s+(?:ordered|bought|purchased|acquired)"
+    r"\s+in\s+(?:19|20)\d\d\b"
+)
+"""An earlier batch a later clause dates: "the first four, ordered in 2018, were delivered"."""
+_WERE_DELIVERED = re.compile(
+    r"(?i)\b(?:were|have been|had been) (?:all )?(?:delivered|handed over)\b"
+)
 _BARE_PART = re.compile(rf"(?i)[\s,;]*(?:{_COUNT})\s+(?:of them\s+)?(?:have|has|were|was|are|is)\b")
+_FLEET_OF = re.compile(r"(?i)\bfleet of\s+(?:about\s+|some\s+|around\s+|nearly\s+)?$")
+_NOUN_AFTER = re.compile(r"(?:\s+[a-z-]+){1,3}")
+"""The noun a demonym qualifies: "Chinese combat drones"."""
+_DOCUMENTED = frozenset({"intent", "approved", "contracted"})
 _CLAUSE_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|while\s+|but\s+)?")
 """The joint words a clause starts with, before its subject."""
 _PARTITIVE = re.compile(r"(?i)\S+\s+of\s+(?:the|them|these|those|its|their)\b")
@@ -222,6 +247,19 @@ _BUY_N_OF_THEM = re.compile(
 )
 """A count the system's own clause gives later: "chosen the Redback ... and will buy
 129 of them"."""
+
+
+_WHICH_WERE = re.compile(
+    r",\s+(?:which|that|all of which|most of which)\s+(?:were|was|have been|has been|had been)\s+"
+    r"[^.;,]{0,60}"
+)
+
+
+def _continued(body: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A relative clause's span with the clause that goes on about the same units ("boats
+    it bought from Daewoo, which were delivered between 2017 and 2021")."""
+    more = _WHICH_WERE.match(body, span[1])
+    return (span[0], more.end()) if more is not None else span
 
 
 def _count_more(body: str, low: int, high: int) -> Quantity | None:
@@ -488,6 +526,9 @@ counts ("168 launchers and some 1,680 missiles")."""
 
 _MAX_SYSTEMS = 8  # distinct systems one sentence can report deals for
 _ADD_ON = re.compile(r"(?i)\b(?:more|additional|further|extra|another)\b")
+_EARLIER_DEALS = re.compile(
+    r"(?i)\b(?:earlier|previous|prior|past) (?:contracts?|orders?|deals?|purchases?|batch(?:es)?)\b"
+)
 _EARLIER = re.compile(r"(?i)\b(?:first|initial|original|earlier|older|previous)\b")
 _TOTAL_MARK = re.compile(r"(?i)(?:\ball\s+|\btotal of\s+|\b(?:its|their|the)\s+|['’]s\s+)$")
 """Words that make a count a fleet's total: "all 30 of those guns", "Greece's 24 Rafales"."""
@@ -875,7 +916,7 @@ class Assembler:
             is not None
         }
         relatives = [r.span() for r in _WHOSE_STAGE.finditer(f.body)] if " whose " in f.body else []
-        relatives += [found.span() for found in owned.values()]
+        relatives += [_continued(f.body, found.span()) for found in owned.values()]
         lead = self._leading_anaphor(f)
         if lead is not None:
             events.append(lead)
@@ -909,6 +950,9 @@ class Assembler:
             ):
                 rejected = True
                 continue
+            if _CARRIES.search(f.body) and _CARRIER_AFTER.match(f.body, mention.end):
+                rejected = True
+                continue  # "Y-20 transport planes landed carrying the FK-3": the carrier
             if _FLEET_AFTER.match(f.body[mention.end : mention.end + 30]):
                 rejected = True
                 continue  # "its ageing F/A-18 Hornet fleet": what the buyer already has
@@ -937,8 +981,8 @@ class Assembler:
                     relative = True
                 else:
                     low, high = found.span()
-            own = owned[mention.start].end() if mention.start in owned else None
-            spans = [span for span in relatives if span[1] != own]
+            own = owned[mention.start].start() if mention.start in owned else None
+            spans = [span for span in relatives if span[0] != own]
             cue = strongest(
                 [
                     c
@@ -1090,12 +1134,20 @@ class Assembler:
         were ordered")."""
         if high >= len(f.body) or not f.cues:
             return None
-        low = next((b for a, b in _breaks(f.body) if a >= high), None)
-        if low is None:
+        found = next(((a, b) for a, b in _breaks(f.body) if a >= high), None)
+        if found is None:
             return None
+        low = found[1]
         end = clause_of(f.body, low)[1]
         if any(low <= m.start < end for m in f.systems()):
             return None
+        if "after" in f.body[found[0] : found[1]].lower():
+            # "will get 50 more Pumas after the procurement office signed a contract":
+            # the document the purchase follows from
+            signed = strongest(
+                [c for c in f.cues if low <= c.start < end and c.status in _DOCUMENTED]
+            )
+            return (signed, None) if signed is not None else None
         opening = _CLAUSE_OPENING.match(f.body, low)
         if opening is None:
             return None
@@ -1246,11 +1298,32 @@ class Assembler:
                     (q for q in f.quantities if low <= q.start < high and q.start not in taken),
                     None,
                 ) or _count_more(f.body, low, high)
+            batch = _FIRST_BATCH.search(f.body, low, high)
+            if batch is not None and cue.status in {"delivering", "delivered"}:
+                # "will double its fleet; the first four, ordered in 2018, were delivered
+                # last year": an earlier purchase of its own, with its own stage
+                counted = _count_of(batch)
+                extra.append(
+                    dataclasses.replace(
+                        event,
+                        # the batch itself has arrived, or is arriving
+                        status="delivered"
+                        if _WERE_DELIVERED.search(f.body, batch.end(), high)
+                        else cue.status,
+                        cue=cue,
+                        quantity=counted,
+                        position=low,
+                        written=None,
+                        separate=True,
+                        money=None,
+                    )
+                )
+                continue
             shared = _SHARED_SUBJECT.match(f.body, low) is not None
             # "..., and the first 24 guns arrived": a part of it delivered
             part = cue.status in {"delivering", "delivered"} and (
                 (
-                    f.body[max(0, low - 6) : low].endswith(", and ")
+                    f.body[max(0, low - 6) : low].rstrip().endswith((", and", ";"))
                     and _PRONOUN.search(f.body, low, high) is not None
                 )
                 # "; three have entered service so far": a count of them, as its subject
@@ -1456,6 +1529,25 @@ class Assembler:
             return None
         return self._previous_opening(f)
 
+    def origin_named(self, deal: Deal) -> str | None:
+        """The country of a demonym that qualifies the deal's kind of equipment in its own
+        sentences ("to operate Chinese combat drones, after taking delivery of six CH-92A
+        drones"), for a system the gazetteer does not know the maker of."""
+        category = self.g.systems[deal.system].category
+        for event in deal.events:
+            f = self.facts_by_index.get(event.sentence.index)
+            if f is None:
+                continue
+            for m in f.mentions:
+                if m.kind != "country" or m.text == m.name:
+                    continue
+                words = _NOUN_AFTER.match(f.body, m.end)
+                if words is not None and any(
+                    noun_category(word) == category for word in words.group().split()
+                ):
+                    return m.name
+        return None
+
     def _opens_on_country(self, f: Facts, country: str | None) -> bool:
         """Whether the sentence opens on this country ("Luxembourg has also joined")."""
         first = f.mentions[0] if f.mentions else None
@@ -1637,6 +1729,16 @@ class Assembler:
                     # "A first executive contract for 180 tanks followed": another
                     # contract for the system than the one reported (labelling rule 7)
                     deal = self._new_deal(deal.buyer, deal.system)
+                    counted = event.quantity
+                    if (
+                        event.status == "contracted"
+                        and counted is not None
+                        and _FLEET_OF.search(f.body, max(0, counted.start - 30), counted.start)
+                        and self.is_old_purchase(f)
+                    ):
+                        # "The army's fleet of about 350 vehicles, ordered in 2009": a
+                        # fleet bought years ago is in service
+                        event.status = "delivered"
                 if (
                     event.buyer not in (None, deal.buyer)
                     and event.buyer_rule not in _STRONG_BUYER
@@ -1785,8 +1887,10 @@ class Assembler:
                 continue
             if event.quantity is None:
                 continue  # "the CAESAR contract signed in 2017": this deal's own history
-            if self.past_year(facts[event.sentence.index]) is None:
-                continue
+            if self.past_year(facts[event.sentence.index]) is None and not _EARLIER_DEALS.search(
+                event.sentence.text
+            ):
+                continue  # "the 50 F-35Is it bought in earlier contracts" needs no year
             own = event.position
             others = {y for i, y in news_years.items() if i != event.sentence.index} - {None}
             if (

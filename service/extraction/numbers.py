@@ -142,6 +142,12 @@ _FLEET = re.compile(
 )
 
 
+_FLEET_BOUGHT = re.compile(
+    r",?\s+(?:(?:that|which)\s+(?:[\w-]+\s+){0,3}?)?(?:ordered|bought|purchased|acquired)\b"
+)
+"""A fleet that is a purchase: "the army's fleet of about 350 vehicles, ordered in 2009"."""
+
+
 def parse_number(text: str) -> int | None:
     """Digits with separators, words ("thirty-six", "two dozen") and scales."""
     words = text.lower().replace(",", "").replace("-", " ").split()
@@ -299,7 +305,9 @@ def find_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
     for match in _QUANTITY.finditer(low):
-        if _FLEET.search(text[max(0, match.start() - 30) : match.start()]):
+        if _FLEET.search(text[max(0, match.start() - 30) : match.start()]) and not (
+            _FLEET_BOUGHT.match(low, match.end())
+        ):
             continue
         bounds = _bounds(match.groupdict())
         if not _usable(bounds) or bounds is None:

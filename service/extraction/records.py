@@ -107,6 +107,8 @@ def _seller(
         return "United States", "seller:foreign-military-sale"
     if maker_country:
         return maker_country, "seller:maker-country"
+    if not g.systems[deal.system].listed and (origin := assembler.origin_named(deal)):
+        return origin, "seller:origin-of-kind"
     return None, "seller:unknown"
 
 

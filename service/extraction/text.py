@@ -181,6 +181,14 @@ _NOUN_CATEGORY = {
     "missile": "missile",
     "rifle": "small-arms",
 }
+
+
+def noun_category(noun: str) -> str | None:
+    """The category a plain equipment noun names ("drones" -> "drone")."""
+    word = noun.lower()
+    return _NOUN_CATEGORY.get(word) or _NOUN_CATEGORY.get(word.removesuffix("s"))
+
+
 _SHIP_NOUNS = "corvettes?|frigates?|destroyers?|warships?|ships?|vessels?|submarines?|boats?"
 _UNKNOWN_DESIGNATION = re.compile(
     r"(?<![\w/&-])(?P<name>"

@@ -2289,3 +2289,69 @@ def test_batch_33_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_34_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Jets\nJERUSALEM - Israel has signed a letter of offer and acceptance for 25 more "
+            "F-35I fighters. It has so far received 36 of the 50 F-35Is it bought in earlier "
+            "contracts.",
+            [
+                ("Israel", "United States", "F-35I", "contracted", 25, 25),
+                ("Israel", "United States", "F-35I", "delivering", 50, 50),
+            ],
+            id="bought-in-earlier-contracts-needs-no-year",
+        ),
+        pytest.param(
+            "Vehicles\nBERLIN - The German army will get 50 more Puma infantry fighting "
+            "vehicles after the procurement office signed a contract with PSM on Wednesday. "
+            "They will replace the last of the army's Marder vehicles. The army's fleet of about "
+            "350 vehicles, ordered in 2009, was hit by breakdowns last year.",
+            [
+                ("Germany", "Germany", "Puma IFV", "contracted", 50, 50),
+                ("Germany", "Germany", "Puma IFV", "delivered", 350, 350),
+            ],
+            id="after-the-office-signed-a-fleet-that-was-ordered-the-last-of-what-it-replaces",
+        ),
+        pytest.param(
+            "Vehicles\nRIGA - Latvia ordered about 200 Patria 6x6 vehicles from Finland in 2021; "
+            "the first of those were handed over last year. Latvia, Lithuania and Estonia have "
+            "all bought or plan to buy HIMARS.",
+            [("Latvia", "Finland", "Patria 6x6", "delivering", 200, 200)],
+            id="the-first-of-those-after-a-semicolon-and-bought-or-plan-to-buy",
+        ),
+        pytest.param(
+            "Drones\nBELGRADE - Six Chinese Y-20 transport planes landed on Saturday carrying "
+            "the FK-3 system that Serbia bought from China in 2019. In 2020 it became the first "
+            "European country to operate Chinese combat drones, after taking delivery of six "
+            "CH-92A drones.",
+            [
+                ("Serbia", "China", "FK-3", "delivered", None, None),
+                ("Serbia", "China", "CH-92A", "delivered", 6, 6),
+            ],
+            id="carrier-planes-and-after-taking-delivery-of-and-the-origin-of-a-kind",
+        ),
+        pytest.param(
+            "Boats\nJAKARTA - The navy operates four submarines: an ageing German-built Type 209 "
+            "and three Nagapasa-class boats it bought from South Korea, which were delivered "
+            "between 2017 and 2021.",
+            [("Indonesia", "South Korea", "Nagapasa-class", "delivered", 3, 3)],
+            id="which-were-delivered-goes-on-about-the-boats-it-bought",
+        ),
+        pytest.param(
+            "Drones\nTHE HAGUE - The Netherlands will buy four more MQ-9A Reaper drones. The "
+            "extra aircraft will double the number of Reapers in Dutch service; the first four, "
+            "ordered in 2018, were delivered last year.",
+            [
+                ("Netherlands", "United States", "MQ-9A", "announced", 4, 4),
+                ("Netherlands", "United States", "MQ-9A", "delivered", 4, 4),
+            ],
+            id="the-first-four-ordered-in-2018",
+        ),
+    ],
+)
+def test_batch_35_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
