@@ -146,6 +146,7 @@ _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _COUNT = r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 """A count in digits or a small number word, as the clause patterns below read it."""
+_PLANS = r"(?:plans|intends|wants|hopes|aims|expects|is planning|are planning)"
 _AND_THEN = re.compile(r"(?i),?\s+and\s+")
 _LATER = r"(?:(?:later|then|subsequently|also|in \d{4})\s+)*"
 """Adverbs a later clause may open on before its purchase ("and later added 12 more")."""
@@ -157,7 +158,8 @@ _FURTHER = re.compile(
 """A later clause's further purchase: "ordered 24 Rafale jets in 2015, and a further 30
 in 2021"."""
 _ADDED_MORE = re.compile(
-    rf"(?i){_LATER}(?:added|ordered|bought|followed(?:\s+(?:it|this|that))?(?:\s+up)?\s+with)"
+    rf"(?i){_LATER}(?:{_PLANS}\s+to\s+(?:order|buy|acquire|purchase)|added|ordered|bought|"
+    r"followed(?:\s+(?:it|this|that))?(?:\s+up)?\s+with)"
     rf"\s+(?P<n>{_COUNT})\s+more\b"
 )
 """A later clause's purchase of more: "ordered 523 Boxers in 2019, and added 100 more"."""
@@ -220,6 +222,14 @@ _BARE_PART = re.compile(rf"(?i)[\s,;]*(?:{_COUNT})\s+(?:of them\s+)?(?:have|has|
 _FLEET_OF = re.compile(r"(?i)\bfleet of\s+(?:about\s+|some\s+|around\s+|nearly\s+)?$")
 _NOUN_AFTER = re.compile(r"(?:\s+[a-z-]+){1,3}")
 """The noun a demonym qualifies: "Chinese combat drones"."""
+_PHASE_OF = re.compile(
+    r"(?i)\b(?:first|initial|second)\s+(?:phase|batch|tranche|stage|part)\s+of\s+(?:the\s+|its\s+|"
+    r"their\s+|the\s+country['’]s\s+)?(?:[$€£\w.,-]+\s+){0,3}?(?:purchase|order|contract|deal)\s+"
+    r"(?:of|for)\s+(?:[\w,-]+\s+){0,2}$"
+)
+"""A count that is a phase of the one that follows: "the first phase of the country's $3
+billion purchase of 48 FA-50 jets"."""
+_BOTH = re.compile(r"(?i)\b(?:of|for) both\b|\bboth (?:of them|have|were|are)\b")
 _DOCUMENTED = frozenset({"intent", "approved", "contracted"})
 _CLAUSE_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|while\s+|but\s+)?")
 """The joint words a clause starts with, before its subject."""
@@ -351,6 +361,9 @@ _CLAUSE_BREAK = re.compile(
     rf"|\s+and\s+(?=(?:{_COUNT})\s+(?:more\s+)?from\s)"
     # "..., and a further 30 in 2021": another purchase
     r"|,\s+and\s+(?=(?:a|another)\s+(?:further|additional)\s+\d)"
+    # "Germany, which ordered 38 Eurofighters in 2020, plans to order 20 more": the main
+    # clause after the buyer's relative one
+    rf"|,\s+(?={_PLANS}\s+to\s+(?:order|buy|acquire|purchase)\s+(?:{_COUNT})\s+more\b)"
     # "ordered eight P-8Is in 2009, ..., and followed up with four more": another purchase
     rf"|,?\s+and\s+(?=(?:later\s+|then\s+)?(?:added|followed|ordered|bought)\b[^.;,]{{0,20}}?"
     rf"\b(?:{_COUNT})\s+more\b)"
@@ -478,7 +491,7 @@ _OWN_RELATIVE = re.compile(
 """A relative clause right after a system: "the Super Hornets it ordered from Boeing"."""
 """A relative clause giving a system's own stage: "the NH90s whose contract it cancelled"."""
 _PRONOUN = re.compile(
-    r"(?i)\b(?:of (?:them|these|those)|they|these|those)\b"
+    r"(?i)\b(?:of (?:them|these|those|both)|they|these|those)\b"
     r"|\bthe (?:first|last|final|remaining|other) (?:of the )?(?:\d[\d,]*|two|three|four|five|"
     r"six|seven|eight|nine|ten|eleven|twelve|dozen)\b"
 )
@@ -933,6 +946,7 @@ class Assembler:
                 # "to buy more HIMARS launchers, adding to the 11 HIMARS it signed for in
                 # 2020": a batch with a stage and count of its own is a deal of its own
                 second_batch = self._own_batch(f, mention, first, owned)
+                self._phase_of_total(f, mention, first)
                 # "its second Rafale purchase after the air force received 36 Rafale
                 # jets": a later clause of the sentence gives the stage the first lacked.
                 if not second_batch and (first.status is not None or len(events) > _MAX_SYSTEMS):
@@ -989,6 +1003,15 @@ class Assembler:
                     for c in f.cues
                     if low <= c.start < high
                     and not any(a <= c.start < b for a, b in spans)
+                    # "orders Seahawks to replace cancelled NH90s": another's adjective
+                    and not (
+                        c.status == "cancelled"
+                        and " " not in c.text
+                        and any(
+                            0 <= m.start - c.end <= 1 and m.name != mention.name
+                            for m in f.systems()
+                        )
+                    )
                     and not (
                         relative
                         and c.end <= mention.start
@@ -1106,6 +1129,32 @@ class Assembler:
             # Names neither a system nor a deal: may lift the article's deals (see finish).
             return [self._event(f, None, False, floating=True)]
         return []
+
+    def _previous_pair(self, f: Facts) -> list[Deal] | None:
+        """The two deals the sentence just before reported, if it reported two."""
+        index = f.sentence.index - 1
+        pair: list[Deal] = []
+        for deal in reversed(self.touched[-_LOOKBACK:]):
+            if any(e.sentence.index == index for e in deal.events) and deal not in pair:
+                pair.append(deal)
+        return pair[:2][::-1] if len(pair) >= 2 else None
+
+    def _phase_of_total(self, f: Facts, mention: Mention, first: Event) -> None:
+        """ "The last of the 12 FA-50GF jets ... landed, completing the first phase of the
+        $3 billion purchase of 48 FA-50 jets": the first count is a phase of the second,
+        the deal's, whose deliveries are under way (labelling rule 5)."""
+        counted = first.quantity
+        if counted is None or counted.low is None or first.position is None:
+            return
+        gap = f.body[first.position : mention.start]
+        if _PHASE_OF.search(gap) is None:
+            return
+        total = quantity_before(f.body, mention.start)
+        if total is None or total.low is None or total.low <= counted.low:
+            return
+        first.quantity = total
+        if first.status == "delivered":
+            first.status = "delivering"
 
     def _own_batch(
         self, f: Facts, mention: Mention, first: Event, owned: dict[int, re.Match[str]]
@@ -1529,6 +1578,22 @@ class Assembler:
             return None
         return self._previous_opening(f)
 
+    def sold_by_fms(self, deal: Deal) -> bool:
+        """Whether the deal is itself a foreign military sale: approved (by the State
+        Department, in an article about one), or reported in a sentence naming the
+        programme ("The purchase, made through the Foreign Military Sales programme")."""
+        events = (*deal.events, *deal.propagated)
+        for e in events:
+            text = e.sentence.text
+            low, high = clause_of(text, e.position) if e.position is not None else (0, len(text))
+            if e.status == "approved" or _FMS.search(text, low, high):
+                return True
+        # "Latvia orders Naval Strike Missile coastal system" ... "The purchase, made
+        # through the Foreign Military Sales programme": the headline's deal is the sale
+        return any(e.sentence.headline for e in deal.events) and any(
+            _FMS.search(f.body) and not f.systems() for f in self.facts
+        )
+
     def origin_named(self, deal: Deal) -> str | None:
         """The country of a demonym that qualifies the deal's kind of equipment in its own
         sentences ("to operate Chinese combat drones, after taking delivery of six CH-92A
@@ -1713,6 +1778,16 @@ class Assembler:
                 if self.primary_buyer is None and event.buyer is not None:
                     self.primary_buyer = event.buyer
                 continue
+            if event.system is None and event.status and _BOTH.search(f.body):
+                # "180 K2 tanks and 212 K9 howitzers ... Deliveries of both began in
+                # December": each deal the sentence before reported
+                pair = self._previous_pair(f)
+                if pair is not None:
+                    for each in pair:
+                        both = dataclasses.replace(event, quantity=None, money=None)
+                        both.buyer, both.buyer_rule = each.buyer, "buyer:deal"
+                        self._attach(each, both)
+                    continue
             if event.system is None:
                 deal = None if event.floating else self._target_for_generic(event)
                 if deal is None:
@@ -1916,8 +1991,12 @@ class Assembler:
             for e in deal.events:
                 if any(e is x for x in earlier):
                     current = groups.setdefault(id(e), [e])
-                elif current is not None and not e.anchored and not e.sentence.headline:
-                    if e.sentence.index > current[-1].sentence.index:
+                elif current is not None and not e.sentence.headline:
+                    later = not e.anchored and e.sentence.index > current[-1].sentence.index
+                    # "...; the last of those was delivered in 2022": its own sentence's
+                    # clause about the same units
+                    same = e.sentence.index == current[0].sentence.index and e.quantity is None
+                    if later or same:
                         current.append(e)
                 else:
                     current = None

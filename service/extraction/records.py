@@ -102,8 +102,14 @@ def _seller(
             if event.status and event.seller and event.seller != deal.buyer:
                 return event.seller, "seller:other-batch"
     # a foreign military sale does not sell the buyer's own product ("South Korea's own
-    # KF-21" in an article about an F-35 sale)
-    if assembler.fms and deal.buyer not in ("United States", maker_country):
+    # KF-21" in an article about an F-35 sale), nor another country's system unless the
+    # deal itself is the sale (NASAMS approved by the State Department, not the NH90s
+    # Norway cancelled in an article about its MH-60R purchase)
+    if (
+        assembler.fms
+        and deal.buyer not in ("United States", maker_country)
+        and (maker_country in (None, "United States") or assembler.sold_by_fms(deal))
+    ):
         return "United States", "seller:foreign-military-sale"
     if maker_country:
         return maker_country, "seller:maker-country"

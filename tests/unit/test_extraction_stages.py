@@ -2355,3 +2355,47 @@ def test_batch_34_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_35_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Norway orders Seahawk helicopters to replace cancelled NH90s\nOSLO - Norway has "
+            "signed an agreement with the United States to buy six MH-60R helicopters through "
+            "the Foreign Military Sales programme, a year after it cancelled its NH90 contract.",
+            [
+                ("Norway", "United States", "Seahawk", "contracted", 6, 6),
+                ("Norway", "France", "NH90", "cancelled", None, None),
+            ],
+            id="a-foreign-military-sale-sells-its-own-deal-and-a-cancelled-adjective",
+        ),
+        pytest.param(
+            "Jets\nWARSAW - The last of the 12 FA-50GF jets that Poland ordered from South Korea "
+            "landed on Thursday, completing the first phase of the $3 billion purchase of 48 "
+            "FA-50 jets.",
+            [("Poland", "South Korea", "FA-50GF", "delivering", 48, 48)],
+            id="the-last-of-a-first-phase-of-the-purchase",
+        ),
+        pytest.param(
+            "Vehicles\nPoland also ordered 180 K2 tanks and 212 K9 howitzers from South Korea "
+            "last year. Deliveries of both began in December.",
+            [
+                ("Poland", "South Korea", "K2", "delivering", 180, 180),
+                ("Poland", "South Korea", "K9", "delivering", 212, 212),
+            ],
+            id="deliveries-of-both",
+        ),
+        pytest.param(
+            "Jets\nGermany, which ordered 38 Eurofighters in 2020, plans to order 20 more.",
+            [
+                ("Germany", "Germany", "Eurofighter", "delivered", 38, 38),
+                ("Germany", "Germany", "Eurofighter", "announced", 20, 20),
+            ],
+            id="plans-to-order-20-more-after-the-buyers-relative-clause",
+        ),
+    ],
+)
+def test_batch_36_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
