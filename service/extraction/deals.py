@@ -374,7 +374,9 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s+and\s+(?=the\s+(?:first|last|rest|remaining|final)\b)"
     # "already operates Patriot batteries, and Washington cleared NASAMS": a named
     # subject and its own verb
-    r"|,\s+and\s+(?=(?:the\s+)?(?:[A-Z][\w-]+\s+){1,3}(?:has\s+|have\s+|had\s+)?(?:also\s+)?"
+    r"|,\s+and\s+(?=(?:the\s+)?(?:[A-Z][\w-]+\s+){1,3}"
+    # ", and Germany and the Netherlands have donated launchers"
+    r"(?:and\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){1,3})?(?:has\s+|have\s+|had\s+)?(?:also\s+)?"
     r"(?:[a-z]+ed|sold|bought|signed)\b)"
     # "after the UAE ordered 10 batteries in 2022 and Saudi Arabia signed for 10 more"
     r"|(?<=\d)\s+and\s+(?=(?:the\s+)?(?:[A-Z][\w-]+\s+){1,3}(?:has\s+|have\s+|had\s+)?"

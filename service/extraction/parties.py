@@ -42,6 +42,8 @@ _BUYS_AFTER = re.compile(
 _WHOSE_PURCHASE = re.compile(
     r"(?i)^,\s+(?:whose\s+(?:[\w-]+\s+){0,3}?|which\s+(?:has\s+|had\s+|have\s+|also\s+|already\s+)*)"
     r"(?:placed|signed|ordered|bought|purchased|acquired|selected|chose|received|took delivery)\b"
+    # "The Netherlands and Austria, which are buying nine C-390s between them"
+    r"|^,\s+which\s+(?:is|are)\s+(?:also\s+|jointly\s+)?(?:buying|acquiring|purchasing|ordering)\b"
 )
 """\"Latvia, whose defence ministry placed its own order\", \"Japan, which ordered 400\": the
 country named buys."""
@@ -242,6 +244,7 @@ def joint_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
     return [first.name, second.name]
 
 
+_INCLUDING = re.compile(r"(?i)\b(?:including|such as|among them)\s+(?:the\s+)?$")
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?")
 
 
@@ -266,10 +269,17 @@ def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
             j += 1
         before = _before(sentence, first)
         after = sentence.text[end : end + 80]
+        # "Several countries that have bought Patriot, including Poland, Sweden and
+        # Switzerland, are also ordering PAC-3 MSE missiles"
+        found = _INCLUDING.search(before)
+        including = found is not None and (
+            _BUYS_AFTER.match(after.lstrip(",")) is not None
+            or _BUYS_AFTER.match(" " + before[: found.start()].split(" that ")[-1]) is not None
+        )
         if (
             len(set(names)) >= 2
             # "Estonia and Lithuania, which have also ordered HIMARS"
-            and (_BUYS_AFTER.match(after) or _WHOSE_PURCHASE.match(after))
+            and (_BUYS_AFTER.match(after) or _WHOSE_PURCHASE.match(after) or including)
             and not _FROM.search(before)
             and not _NOT_BUYER_BEFORE.search(before)
         ):

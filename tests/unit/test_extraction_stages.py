@@ -2399,3 +2399,51 @@ def test_batch_35_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_36_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Missiles\nWASHINGTON - The US Army has awarded Lockheed Martin a $4.5 billion "
+            "contract for 870 PAC-3 MSE interceptors.",
+            [("United States", "United States", "PAC-3", "contracted", 870, 870)],
+            id="awarded-a-company-a-contract",
+        ),
+        pytest.param(
+            "Missiles\nSeveral countries that have bought Patriot, including Poland and Sweden, "
+            "are also ordering PAC-3 MSE missiles, and Germany and the Netherlands have donated "
+            "launchers to Ukraine.",
+            [
+                ("Poland", "United States", "Patriot", "contracted", None, None),
+                ("Poland", "United States", "PAC-3 MSE", "contracted", None, None),
+                ("Sweden", "United States", "Patriot", "contracted", None, None),
+                ("Sweden", "United States", "PAC-3 MSE", "contracted", None, None),
+            ],
+            id="countries-including-a-list-and-a-donation-clause-of-its-own",
+        ),
+        pytest.param(
+            "Jets\nBRUSSELS - Belgium will buy 11 more F-35A jets. The first of the 34 jets "
+            "ordered in 2018, in a deal worth about 3.8 billion euros, were handed over in 2023.",
+            [
+                ("Belgium", "United States", "F-35A", "announced", 11, 11),
+                ("Belgium", "United States", "F-35A", "delivering", 34, 34),
+            ],
+            id="the-first-of-the-34-across-a-decimal-point",
+        ),
+        pytest.param(
+            "Aircraft\nThe Netherlands and Austria, which are buying nine C-390s between them, "
+            "and Portugal and Sweden have also chosen the Brazilian aircraft.",
+            [
+                ("Netherlands", "Brazil", "C-390", "contracted", None, None),
+                ("Austria", "Brazil", "C-390", "contracted", None, None),
+                ("Portugal", "Brazil", "C-390", "announced", None, None),
+                ("Sweden", "Brazil", "C-390", "announced", None, None),
+            ],
+            id="two-lists-of-buyers-at-their-own-stages",
+        ),
+    ],
+)
+def test_batch_37_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
