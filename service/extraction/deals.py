@@ -83,11 +83,13 @@ _NOT_OBJECT = re.compile(
     r"|\breplac(?:e|es|ed|ing)\s+(?:the\s+)?(?:last|rest|remainder|remaining)\s+(?:of\s+)?"
     r"(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,3}$"
     # "has upgraded 83 of its F-16s": work on a fleet it has, not a purchase
-    r"|\b(?:upgrad|moderni[sz]|refurbish|overhaul|retrofitt?)(?:e|es|ed|ing|s)?\s+"
+    # ("Mitsubishi Heavy Industries' upgraded Mogami-class frigate" is a new version)
+    r"|(?<!['’] )(?<!\bthe )(?<!\ban )(?<!\ba )"
+    r"\b(?:upgrad|moderni[sz]|refurbish|overhaul|retrofitt?)(?:e|es|ed|ing|s)?\s+"
     r"(?:[\w'-]+\s+){0,3}$"
     r"|\b(?<!letter of )(?:offer|offers|offered|bid|bids|proposal|rival|rivals|competitor|"
     r"competitors|"
-    r"rejecting|rejected|declining|declined|turning down|turned down)\b(?:\s+[\w'-]+){0,5}\s+$"
+    r"rejecting|rejected|declining|declined|turning down|turned down)\b,?(?:\s+[\w'-]+){0,5}\s+$"
     # "chosen over the Finnish Patria vehicle and the Spanish-Austrian ASCOD": every rival
     # of the list; "compared the Rafale M with Boeing's F/A-18": the one it was compared with
     r"|(?:\b(?<!took )(?<!taken )(?<!takes )(?<!taking )over|\bahead of|\binstead of|"
@@ -1060,7 +1062,12 @@ class Assembler:
                     cue=cue,
                     separate=second_batch,
                 )
-                if buyer is not None:
+                owner = _relative_owner(f, mention)
+                if owner is not None and owner not in buyers:
+                    # "chosen by Australia, ..., and Canada, which is building 15
+                    # River-class destroyers": the country whose clause names it
+                    event.buyer, event.buyer_rule = owner, "buyer:relative-owner"
+                elif buyer is not None:
                     event.buyer, event.buyer_rule = buyer, "buyer:passive-by"
                     if buyer in shares:
                         event.quantity = shares[buyer]
@@ -1796,6 +1803,10 @@ class Assembler:
                     if event.status in {"intent", "approved"}:
                         self.unanchored.append(event)
                     continue
+                if _another_seller(event, deal, self.g):
+                    # "Saudi Arabia is also buying four surface combatants from the United
+                    # States" after its Spanish corvettes: another purchase, unnamed
+                    continue
                 if self.primary_buyer is None and event.status:
                     self.primary_buyer = deal.buyer
                 if (
@@ -2118,6 +2129,37 @@ def _contract_named(f: Facts) -> Cue | None:
         return None
     start = f.sentence.body_start + opening.start()
     return Cue("contracted", opening.group(), start, start + len(opening.group()), "contract named")
+
+
+_OWNER_RELATIVE = re.compile(
+    r"(?i),\s+which\s+(?:also\s+)?(?:(?:is|are)\s+(?:also\s+)?(?:buying|building|acquiring|ordering)|"
+    r"(?:has|have|had)\s+(?:also\s+)?(?:ordered|bought|acquired|chosen|selected)|"
+    r"(?:plans|intends|wants)\s+to\s+(?:build|buy|acquire|order))\b[^,;.]*$"
+)
+
+
+def _relative_owner(f: Facts, mention: Mention) -> str | None:
+    """The country whose relative clause names the system ("Canada, which is building 15
+    River-class destroyers")."""
+    countries = [m for m in f.mentions if m.kind == "country" and m.end <= mention.start]
+    if not countries:
+        return None
+    last = countries[-1]
+    if _OWNER_RELATIVE.match(f.body, last.end, mention.start) is None:
+        return None
+    return last.name
+
+
+def _another_seller(event: Event, deal: Deal, g: Gazetteer) -> bool:
+    """Whether a sentence naming no system buys from a seller it names that is neither
+    the deal's known seller nor its maker's country."""
+    if event.seller is None or event.seller_rule not in _COUNTRY_SELLER:
+        return False
+    maker = g.systems[deal.system].maker
+    sellers = {e.seller for e in deal.events if e.seller}
+    if maker is not None and maker in g.companies:
+        sellers.add(g.companies[maker].country)
+    return bool(sellers) and event.seller not in sellers
 
 
 def _names(event: Event) -> set[str]:

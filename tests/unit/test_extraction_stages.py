@@ -2447,3 +2447,42 @@ def test_batch_36_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_37_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Ships\nCADIZ - Navantia delivered the fifth and last of five Avante 2200 corvettes "
+            "to Saudi Arabia on Monday. Saudi Arabia is also buying four surface combatants "
+            "from the United States.",
+            [("Saudi Arabia", "Spain", "Avante 2200", "delivered", 5, 5)],
+            id="delivered-the-last-and-an-unnamed-purchase-from-another-seller",
+        ),
+        pytest.param(
+            "Ships\nThe Type 26 design has also been chosen by Australia, and Canada, which is "
+            "building 15 River-class destroyers based on it.",
+            [
+                ("Australia", "United Kingdom", "Type 26", "announced", None, None),
+                ("Canada", None, "River-class", "announced", 15, 15),
+            ],
+            id="the-country-whose-relative-clause-names-the-system",
+        ),
+        pytest.param(
+            "Frigates\nCanberra has chosen Mitsubishi Heavy Industries' upgraded Mogami-class "
+            "frigate. The losing bid, the MEKO A-200, was offered by TKMS.",
+            [("Australia", "Japan", "Mogami-class", "announced", None, None)],
+            id="an-upgraded-version-is-bought-and-the-losing-bid-is-not",
+        ),
+        pytest.param(
+            "Ships\nMalaysia will buy five littoral combat ships instead of the six it ordered "
+            "from Boustead Naval Shipyard. The first ship, based on Naval Group's Gowind design, "
+            "is due in 2026.",
+            [("Malaysia", "Malaysia", "Gowind", "contracted", 5, 5)],
+            id="a-domestic-yard-building-a-foreign-design",
+        ),
+    ],
+)
+def test_batch_38_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
