@@ -366,6 +366,8 @@ _CLAUSE_BREAK = re.compile(
     # "Germany, which ordered 38 Eurofighters in 2020, plans to order 20 more": the main
     # clause after the buyer's relative one
     rf"|,\s+(?={_PLANS}\s+to\s+(?:order|buy|acquire|purchase)\s+(?:{_COUNT})\s+more\b)"
+    # "..., and the agency has ordered a light armed helicopter": a subject of its own
+    r"|,\s+and\s+(?=(?:the|its)\s+[a-z]+\s+(?:has|have|had)\s+(?:also\s+)?(?:[a-z]+ed|bought|sold)\b)"
     # "ordered eight P-8Is in 2009, ..., and followed up with four more": another purchase
     rf"|,?\s+and\s+(?=(?:later\s+|then\s+)?(?:added|followed|ordered|bought)\b[^.;,]{{0,20}}?"
     rf"\b(?:{_COUNT})\s+more\b)"
@@ -479,7 +481,7 @@ _OWN_RELATIVE = re.compile(
     r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+of\s+which\b[^.;,]{0,60}"
     # "its Virginia-class submarines, which it is buying from the United States"
     r"|s?(?:\s+[a-z][\w-]*){0,2},\s+which\s+(?:it|they)\s+(?:is\s+|are\s+|has\s+|have\s+|had\s+)?"
-    r"(?:buying|bought|ordered|acquiring|purchasing|acquired|purchased)\b[^.;,]{0,60}"
+    r"(?:buying|bought|ordered|acquiring|purchasing|acquired|purchased|received)\b[^.;,]{0,60}"
     # "72 Typhoons, all delivered under a 2007 agreement, along with F-15SA fighters"
     r"|s?(?:\s+[a-z][\w-]*){0,3},\s+all\s+(?:of them\s+|of which\s+)?(?:were\s+|have been\s+)?"
     r"delivered\b[^.;,]{0,60}"
@@ -951,6 +953,13 @@ class Assembler:
                 # 2020": a batch with a stage and count of its own is a deal of its own
                 second_batch = self._own_batch(f, mention, first, owned)
                 self._phase_of_total(f, mention, first)
+                if first.quantity is None and not second_batch:
+                    # "the second Apache purchase for Seoul, which bought 36 AH-64Es": the
+                    # count stands by the later mention
+                    counted = self._quantity_for(f, mention, taken)
+                    if counted is not None:
+                        first.quantity, first.written = counted, mention.text
+                        taken.add(counted.start)
                 # "its second Rafale purchase after the air force received 36 Rafale
                 # jets": a later clause of the sentence gives the stage the first lacked.
                 if not second_batch and (first.status is not None or len(events) > _MAX_SYSTEMS):

@@ -2486,3 +2486,35 @@ def test_batch_37_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_38_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Helicopters\nSEOUL - The State Department has approved the sale of 36 AH-64E "
+            "helicopters to South Korea. It would be the second Apache purchase for Seoul, which "
+            "bought 36 AH-64Es in 2013; all of those were delivered by 2017.",
+            [
+                ("South Korea", "United States", "AH-64E", "approved", 36, 36),
+                ("South Korea", "United States", "AH-64E", "delivered", 36, 36),
+            ],
+            id="the-count-by-a-later-mention-of-an-earlier-purchase",
+        ),
+        pytest.param(
+            "Helicopters\nSouth Korea's army also flies the KUH-1 Surion utility helicopter, "
+            "and the agency has ordered a light armed helicopter from Korea Aerospace Industries.",
+            [],
+            id="a-clause-with-a-subject-of-its-own",
+        ),
+        pytest.param(
+            "Jets\nThe L-39NG will replace Vietnam's old L-39C Albatros trainers, which it "
+            "received from Czechoslovakia in the 1980s.",
+            [("Vietnam", "Czechoslovakia", "L-39C", "delivered", None, None)],
+            id="which-it-received-from",
+        ),
+    ],
+)
+def test_batch_39_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2024, 6, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
