@@ -28,6 +28,7 @@ from .numbers import (
     find_money,
     find_quantities,
     find_totals,
+    is_partial,
     parse_number,
     quantity_after,
     quantity_before,
@@ -247,6 +248,11 @@ _REVISED = re.compile(
 """A count a deal no longer has: "three rather than the five it ordered"."""
 _OWN_COUNT = re.compile(r"(?i)\b(?:its|their)\s+(?:own\s+)?(?:first\s+|initial\s+)?$")
 """A count the subject owns: "its first 12 K9s"."""
+_FIRST_OF_N = re.compile(
+    rf"(?i)\bthe\s+(?:first|last|second|third|fourth)\s+(?:\w+\s+)?of\s+(?:the\s+)?(?P<n>{_COUNT})\b"
+    r"(?!\s+of\b)"
+)
+"""A total after the system: "received its first two UH-60Ms, the first of four ordered"."""
 _BOUGHT_FLEET = re.compile(
     r"(?i)\w*(?:\s+[a-z]+){0,2}?,?\s+(?:(?:that|which)\s+(?:[\w-]+\s+){0,3}?)?"
     r"(?:bought|ordered|purchased|acquired|(?:all\s+)?(?:delivered|received))\b"
@@ -284,6 +290,8 @@ _SINCE_YEAR = re.compile(
     # "to replace the Alpha Jets, which were retired in 2018"
     r"|\b(?:retired|withdrawn|decommissioned|phased out|grounded|founded)\b[^,;.]{0,30}?"
     r"\b(?:19|20)\d\d\b"
+    # "has ordered 45 Eurofighters in two batches since 2022": orders after that year
+    r"|\b(?:ordered|bought|signed|acquired|purchased)\b[^,;.]{0,50}?\bsince\s+(?:19|20)\d\d\b"
 )
 _SINCE_WORDS = re.compile(r"since|retired|withdrawn|decommissioned|phased out|grounded|founded")
 """A year a "since" phrase dates something else by ("since the two countries
@@ -828,6 +836,11 @@ class Assembler:
                 if (_unit_kind(q.unit or "") or "") in wanted:
                     return q
         if containing and containing[0].start not in taken:
+            if is_partial(f.body, containing[0]) and f.status in {"delivering", "delivered"}:
+                # "its first two UH-60Ms on Wednesday, the first of four ordered": the deal's
+                of_total = _count_of(_FIRST_OF_N.search(f.body, mention.end, high))
+                if of_total is not None:
+                    return of_total
             return containing[0]
         if before is not None:
             return before

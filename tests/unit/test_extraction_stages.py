@@ -2518,3 +2518,39 @@ def test_batch_38_phrasings(ex: Extractor, text: str, expected: list[tuple[objec
 def test_batch_39_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
     got = _records(ex, text, date(2024, 6, 1))
     assert sorted(got, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Aircraft\nDUBLIN - The Irish Air Corps has taken delivery of the second of two C295 "
+            "maritime patrol aircraft ordered from Airbus in 2019.",
+            [("Ireland", "France", "C-295", "delivered", 2, 2)],
+            id="the-second-of-two-is-the-last",
+        ),
+        pytest.param(
+            "Jets\nABUJA - Nigeria received 12 A-29 Super Tucanos from the United States in "
+            "2021. Pakistan has supplied JF-17 Thunder fighters.",
+            [
+                ("Nigeria", "United States", "A-29 Super Tucano", "delivered", 12, 12),
+                ("Nigeria", "Pakistan", "JF-17", "delivered", None, None),
+            ],
+            id="has-supplied",
+        ),
+        pytest.param(
+            "Jets\nMADRID - Spain has also ordered 45 Eurofighters in two batches since 2022.",
+            [("Spain", "Germany", "Eurofighter", "contracted", 45, 45)],
+            id="ordered-since-a-year-is-no-old-purchase",
+        ),
+        pytest.param(
+            "Helicopters\nVILNIUS - Lithuania received its first two UH-60M Black Hawk helicopters "
+            "on Wednesday, the first of four ordered from the United States in 2020.",
+            [("Lithuania", "United States", "UH-60M", "delivering", 4, 4)],
+            id="the-first-of-four-after-the-first-two",
+        ),
+    ],
+)
+def test_batch_40_phrasings(ex: Extractor, text: str, expected: list[tuple[object, ...]]) -> None:
+    got = _records(ex, text, date(2025, 9, 1))
+    assert sorted(got, key=str) == sorted(expected, key=str)
