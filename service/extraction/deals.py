@@ -149,6 +149,8 @@ _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _COUNT = r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 """A count in digits or a small number word, as the clause patterns below read it."""
+_BOUGHT = r"(?:ordered|bought|purchased|acquired)"
+"""The past tense of a purchase, as the clause patterns below read it."""
 _PLANS = r"(?:plans|intends|wants|hopes|aims|expects|is planning|are planning)"
 _AND_THEN = re.compile(r"(?i),?\s+and\s+")
 _LATER = r"(?:(?:later|then|subsequently|also|in \d{4})\s+)*"
@@ -214,8 +216,7 @@ def _count_of(found: re.Match[str] | None, phrase: int | str = "n") -> Quantity 
 
 
 _FIRST_BATCH = re.compile(
-    rf"(?i)\bthe\s+(?:first|initial)\s+(?P<n>{_COUNT}),?\s+(?:ordered|bought|purchased|acquired)"
-    r"\s+in\s+(?:19|20)\d\d\b"
+    rf"(?i)\bthe\s+(?:first|initial)\s+(?P<n>{_COUNT}),?\s+{_BOUGHT}\s+in\s+(?:19|20)\d\d\b"
 )
 """An earlier batch a later clause dates: "the first four, ordered in 2018, were delivered"."""
 _WERE_DELIVERED = re.compile(
@@ -237,9 +238,7 @@ _DOCUMENTED = frozenset({"intent", "approved", "contracted"})
 _CLAUSE_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|while\s+|but\s+)?")
 """The joint words a clause starts with, before its subject."""
 _PARTITIVE = re.compile(r"(?i)\S+\s+of\s+(?:the|them|these|those|its|their)\b")
-_BOUGHT_BEFORE = re.compile(
-    r"(?i)\b(?:ordered|bought|purchased|acquired|procured|signed for|orders? for)\s+$"
-)
+_BOUGHT_BEFORE = re.compile(rf"(?i)\b(?:{_BOUGHT}|procured|signed for|orders? for)\s+$")
 _REVISION_WORDS = re.compile(r"(?i)\b(?:rather|instead|from)\b")
 _REVISED = re.compile(
     rf"(?i)\b(?:rather than|instead of|(?:down|cut|reduced|lowered|trimmed) from)\s+"
@@ -255,7 +254,7 @@ _FIRST_OF_N = re.compile(
 """A total after the system: "received its first two UH-60Ms, the first of four ordered"."""
 _BOUGHT_FLEET = re.compile(
     r"(?i)\w*(?:\s+[a-z]+){0,2}?,?\s+(?:(?:that|which)\s+(?:[\w-]+\s+){0,3}?)?"
-    r"(?:bought|ordered|purchased|acquired|(?:all\s+)?(?:delivered|received))\b"
+    rf"(?:{_BOUGHT}|(?:all\s+)?(?:delivered|received))\b"
 )
 """A fleet that is a purchase: "a fleet of 40 F-35As that Seoul bought in 2014", "flies a
 dozen FA-50s bought in 2014", "operates 36 Rafale jets, acquired under a 2016 contract"."""
