@@ -74,7 +74,8 @@ _NOT_OBJECT = re.compile(
     + _DETERMINER
     + r"(?:[\w'-]+\s+){0,3}$"
     r"|\b(?:replace|replaces|replacing|replaced|succeed|succeeds|take over from|"
-    r"(?<!took )(?<!taken )(?<!takes )(?<!taking )over|(?<!more )(?<!less )(?<!fewer )than|beat|"
+    r"(?<!took )(?<!taken )(?<!takes )(?<!taking )(?<!handed )(?<!hands )(?<!handing )over|"
+    r"(?<!more )(?<!less )(?<!fewer )than|beat|"
     r"beats|instead of|rather than|like|such as|replacement for|replacements for|"
     r"fill|fills|filling|plug|plugs|close|closes|closing)\s+"
     + _DETERMINER
@@ -93,7 +94,8 @@ _NOT_OBJECT = re.compile(
     r"rejecting|rejected|declining|declined|turning down|turned down)\b,?(?:\s+[\w'-]+){0,5}\s+$"
     # "chosen over the Finnish Patria vehicle and the Spanish-Austrian ASCOD": every rival
     # of the list; "compared the Rafale M with Boeing's F/A-18": the one it was compared with
-    r"|(?:\b(?<!took )(?<!taken )(?<!takes )(?<!taking )over|\bahead of|\binstead of|"
+    r"|(?:\b(?<!took )(?<!taken )(?<!takes )(?<!taking )(?<!handed )(?<!hands )over|\bahead of|"
+    r"\binstead of|"
     r"\bsuch as|\blike|\breplac(?:e|es|ing|ed))\s+"
     # "replace the air force's 50-year-old F-5 and C-101 trainers"
     r"(?:the|a|an|its|their)\s+(?!(?:next|coming|past|last|first)\b)"
@@ -234,6 +236,8 @@ _PHASE_OF = re.compile(
 """A count that is a phase of the one that follows: "the first phase of the country's $3
 billion purchase of 48 FA-50 jets"."""
 _BOTH = re.compile(r"(?i)\b(?:of|for) both\b|\bboth (?:of them|have|were|are)\b")
+_ANAPHOR_OF = re.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s+[a-z]+\b")
+"""A count of equipment already named: "16 of the jets"."""
 _DOCUMENTED = frozenset({"intent", "approved", "contracted"})
 _CLAUSE_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|while\s+|but\s+)?")
 """The joint words a clause starts with, before its subject."""
@@ -1127,7 +1131,8 @@ class Assembler:
                     events.append(shared_event)
                 events.extend(self._later_clause(f, mention, event, high, taken))
         if events:
-            return events
+            lead_clause = self._unnamed_lead_clause(f, taken)
+            return [lead_clause, *events] if lead_clause is not None else events
         if rejected or f.distractor:
             # "approved the upgrade of the navy's four MEKO frigates": the count is the
             # rejected system's, not a deal's
@@ -1204,6 +1209,32 @@ class Assembler:
             counted.low,
             counted.high,
         )
+
+    def _unnamed_lead_clause(self, f: Facts, taken: set[int]) -> Event | None:
+        """ "Bahrain ordered 16 of the jets in 2018 ..., and they will join the 20 older
+        F-16C/D aircraft it bought in the 1990s": the opening clause reports a purchase of
+        the equipment already reported, by an anaphor and a count, naming no system."""
+        systems = f.systems()
+        if not systems or not self.touched or f.cue is None:
+            return None
+        low, high = clause_of(f.body, 0)
+        if systems[0].start < high:
+            return None
+        counted = next(
+            (
+                q
+                for q in f.quantities
+                if low <= q.start < high and q.start not in taken and q.low is not None
+            ),
+            None,
+        )
+        cue = strongest([c for c in f.cues if low <= c.start < high])
+        if counted is None or cue is None or not _ANAPHOR_OF.match(counted.text):
+            return None
+        taken.add(counted.start)
+        event = self._event(f, None, False, quantity=counted, generic=True)
+        event.status, event.cue = cue.status, cue
+        return event
 
     def _anaphoric_clause(
         self, f: Facts, mention: Mention, high: int
@@ -1624,6 +1655,23 @@ class Assembler:
             _FMS.search(f.body) and not f.systems() for f in self.facts
         )
 
+    def origin_adjective(self, deal: Deal) -> str | None:
+        """The country of a demonym right before the system in the deal's own sentences
+        ("Poland is also buying British CAMM missiles"), unless it is the buyer's own."""
+        for event in deal.events:
+            f = self.facts_by_index.get(event.sentence.index)
+            if f is None or event.position is None:
+                continue
+            for m in f.mentions:
+                if (
+                    m.kind == "country"
+                    and m.text != m.name
+                    and m.name != deal.buyer
+                    and f.body[m.end : event.position] == " "
+                ):
+                    return m.name
+        return None
+
     def origin_named(self, deal: Deal) -> str | None:
         """The country of a demonym that qualifies the deal's kind of equipment in its own
         sentences ("to operate Chinese combat drones, after taking delivery of six CH-92A
@@ -1888,7 +1936,8 @@ class Assembler:
             ):
                 event.status = "delivered"  # bought years ago and in service
                 known = self._find_deal(event.buyer or self.primary_buyer, event.system or "")
-                if known is not None and any(e.status == "delivering" for e in known.events):
+                delivering = [e for e in known.events if e.status == "delivering"] if known else []
+                if delivering and not _other_variant(event, delivering):
                     # "has received its first Boxers" then "ordered 523 Boxers in 2019":
                     # the deliveries the article reports are under way
                     event.status = "delivering"
@@ -1944,7 +1993,17 @@ class Assembler:
             related = self.by_family.get(family, [])
             if related:
                 same = [d for d in related if _top_status(d) == event.status]
-                (same or related)[0].events.append(event)
+                target = (same or related)[0]
+                if (
+                    event.status == "contracted"
+                    and event.cue is not None
+                    and "agreement" in event.cue.text.lower()
+                    and any(e.status == "intent" for e in target.events)
+                ):
+                    # "Indonesia signs agreement for 24 F-15EX" over a body that calls it
+                    # a memorandum of understanding: the body's word is the exact one
+                    event.status, event.cue = None, None
+                target.events.append(event)
             elif event.status:
                 if self._only_talked_about(event.system):
                     continue  # "... signs its own Gripen deal" over "holding talks on Gripens"
@@ -1996,8 +2055,10 @@ class Assembler:
                 continue
             if event.quantity is None:
                 continue  # "the CAESAR contract signed in 2017": this deal's own history
-            if self.past_year(facts[event.sentence.index]) is None and not _EARLIER_DEALS.search(
-                event.sentence.text
+            if (
+                self.past_year(facts[event.sentence.index]) is None
+                and not _EARLIER_DEALS.search(event.sentence.text)
+                and not _DECADE.search(event.sentence.text)  # "it bought in the 1990s"
             ):
                 continue  # "the 50 F-35Is it bought in earlier contracts" needs no year
             own = event.position
@@ -2012,7 +2073,11 @@ class Assembler:
                 for e in deal.events
                 if e.sentence.index in staged and e.sentence.index != event.sentence.index
             ]
-            if news and all(e.status == "delivering" and e.quantity is None for e in news):
+            if (
+                news
+                and all(e.status == "delivering" and e.quantity is None for e in news)
+                and not _other_variant(event, news)
+            ):
                 continue  # "has received its first Boxers" is this order being delivered
             if staged - {event.sentence.index}:
                 earlier.append(event)
@@ -2169,6 +2234,15 @@ def _relative_owner(f: Facts, mention: Mention) -> str | None:
     if _OWNER_RELATIVE.match(f.body, last.end, mention.start) is None:
         return None
     return last.name
+
+
+def _other_variant(event: Event, news: list[Event]) -> bool:
+    """Whether an earlier purchase names a variant other than the news's ("the 20 older
+    F-16C/D aircraft" beside "the first F-16 Block 70")."""
+    written = event.written or ""
+    return any(ch.isdigit() for ch in written) and all(
+        e.written and e.written != written and any(ch.isdigit() for ch in e.written) for e in news
+    )
 
 
 def _another_seller(event: Event, deal: Deal, g: Gazetteer) -> bool:

@@ -111,6 +111,8 @@ def _seller(
         and (maker_country in (None, "United States") or assembler.sold_by_fms(deal))
     ):
         return "United States", "seller:foreign-military-sale"
+    if (origin := assembler.origin_adjective(deal)) is not None:
+        return origin, "seller:origin-adjective"  # "British CAMM missiles"
     if maker_country:
         return maker_country, "seller:maker-country"
     if not g.systems[deal.system].listed and (origin := assembler.origin_named(deal)):

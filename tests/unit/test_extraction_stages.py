@@ -2428,6 +2428,35 @@ _BATCH_40: list[Any] = [
 ]
 
 
+_BATCH_41: list[Any] = [
+    pytest.param(
+        "Jets\nGREENVILLE - Lockheed Martin handed over the first F-16 Block 70 to the Royal "
+        "Bahraini Air Force on Wednesday. Bahrain ordered 16 of the jets in 2018, and they will "
+        "join the 20 older F-16C/D aircraft it bought in the 1990s.",
+        [
+            ("Bahrain", "United States", "F-16", "delivering", 16, 16),
+            ("Bahrain", "United States", "F-16C/D", "delivered", 20, 20),
+        ],
+        id="handed-over-an-unnamed-count-of-the-jets-and-an-older-variant",
+    ),
+    pytest.param(
+        "Missiles\nWARSAW - Poland signed for 48 Patriot launchers on Tuesday. Poland is also "
+        "buying British CAMM missiles.",
+        [
+            ("Poland", "United States", "Patriot", "contracted", 48, 48),
+            ("Poland", "United Kingdom", "CAMM", "contracted", None, None),
+        ],
+        id="a-demonym-before-the-system-names-its-origin",
+    ),
+    pytest.param(
+        "Indonesia signs agreement for 24 F-15EX fighters\nJAKARTA - Indonesia has signed a "
+        "memorandum of understanding with Boeing to buy 24 F-15EX fighter jets.",
+        [("Indonesia", "United States", "F-15EX", "intent", 24, 24)],
+        id="the-bodys-memorandum-over-the-headlines-agreement",
+    ),
+]
+
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2452,6 +2481,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     38: (date(2024, 6, 1), _BATCH_38),
     39: (date(2024, 6, 1), _BATCH_39),
     40: (date(2025, 9, 1), _BATCH_40),
+    41: (date(2024, 6, 1), _BATCH_41),
 }
 
 
