@@ -25,6 +25,7 @@ _WAITING = {"awaiting", "awaits", "awaited", "await", "pending", "before", "unti
 _RELATIVE = re.compile(r"\b(?:it|they|which|that|who)\b")
 _PAST_END = re.compile(r"\b(?:was|were) (?:[a-z]+ed|handed over)$|\b(?:arrived|landed|reached)$")
 """A cue ending on a past event ("when the first of its two aircraft was handed over")."""
+_OF_WHICH = re.compile(r",\s+(?:\S+\s+of\s+)?which\s+(?:were|was|had been|have been)?\s*$")
 _PAST_VERB = re.compile(r"^[a-z]+ed\b|^(?:tore|took|bought|made|paid|gave|won|chose)\b")
 
 
@@ -46,6 +47,14 @@ def _guarded(gazetteer: Gazetteer, low: str, match: re.Match[str]) -> bool:
         and hits <= _TEMPORAL
         and (_PAST_VERB.match(match.group()) or _PAST_END.search(match.group()))
     ):
+        return False
+    if (
+        hits
+        and _OF_WHICH.search(before[-40:])
+        and (_PAST_VERB.match(match.group()) or _PAST_END.search(match.group()))
+    ):
+        # "the decision would allow it to focus on its new AH-64Es, 29 of which were
+        # ordered in 2021": a relative clause states a fact
         return False
     if hits and hits <= _WAITING and _RELATIVE.search(window, found[-1].end()):
         # "is awaiting the 42 Rafale jets it ordered", "before the tanks it ordered

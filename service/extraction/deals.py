@@ -514,7 +514,8 @@ _PRONOUN = re.compile(
 )
 """The equipment of the deal just reported, as a pronoun."""
 _FOR_PLATFORM = re.compile(
-    r"(?i)\b(?:(?:for|on|to arm) (?:its|their)|"
+    # ("to focus on the Black Hawks and on its new AH-64Es" is no platform)
+    r"(?i)\b(?:(?:for|(?<!and )on|to arm) (?:its|their)|"
     r"(?:mounted|fitted|installed|integrated|carried) (?:on|to|into|by)(?: the| its| their)?) "
     r"(?:[\w'-]+\s+){0,2}$"
 )
@@ -559,6 +560,7 @@ _ADD_ON = re.compile(r"(?i)\b(?:more|additional|further|extra|another)\b")
 _EARLIER_DEALS = re.compile(
     r"(?i)\b(?:earlier|previous|prior|past) (?:contracts?|orders?|deals?|purchases?|batch(?:es)?)\b"
 )
+_LAST_YEAR = re.compile(rf"(?i)\b{_BOUGHT}\s+last\s+year\b")
 _EARLIER = re.compile(r"(?i)\b(?:first|initial|original|earlier|older|previous)\b")
 _TOTAL_MARK = re.compile(r"(?i)(?:\ball\s+|\btotal of\s+|\b(?:its|their|the)\s+|['’]s\s+)$")
 """Words that make a count a fleet's total: "all 30 of those guns", "Greece's 24 Rafales"."""
@@ -1133,7 +1135,12 @@ class Assembler:
         if events:
             lead_clause = self._unnamed_lead_clause(f, taken)
             return [lead_clause, *events] if lead_clause is not None else events
-        if rejected or f.distractor:
+        if f.distractor or (
+            rejected
+            # "bought 47 of the helicopters, a version of the NH90": a count of equipment
+            # already reported is no count of the system set aside
+            and not (f.quantities and _ANAPHOR_OF.match(f.quantities[0].text))
+        ):
             # "approved the upgrade of the navy's four MEKO frigates": the count is the
             # rejected system's, not a deal's
             return []
@@ -1867,6 +1874,11 @@ class Assembler:
                         self._attach(each, both)
                     continue
             if event.system is None:
+                if event.buyer is None and event.status and not self.touched:
+                    # "CANBERRA - ... The army and navy bought 47 of the helicopters": the
+                    # first deal of the article may be one no sentence has named yet
+                    self._buyer_or_fallback(event, f)
+                untouched = not self.touched
                 deal = None if event.floating else self._target_for_generic(event)
                 if deal is None:
                     if event.status in {"intent", "approved"}:
@@ -1914,6 +1926,15 @@ class Assembler:
                 else:
                     event.buyer, event.buyer_rule = deal.buyer, "buyer:deal"
                 event.quantity = self._counted(deal.system, f, event.quantity)
+                if (
+                    untouched
+                    and not deal.events
+                    and event.status == "contracted"
+                    and self.is_old_purchase(f)
+                ):
+                    # "The army and navy bought 47 of the helicopters ... in 2006": the first
+                    # word of a deal, bought years ago, is of one in service
+                    event.status = "delivered"
                 self._attach(deal, event)
                 continue
             if (
@@ -2059,6 +2080,7 @@ class Assembler:
                 self.past_year(facts[event.sentence.index]) is None
                 and not _EARLIER_DEALS.search(event.sentence.text)
                 and not _DECADE.search(event.sentence.text)  # "it bought in the 1990s"
+                and not _LAST_YEAR.search(event.sentence.text)  # "18 ordered last year"
             ):
                 continue  # "the 50 F-35Is it bought in earlier contracts" needs no year
             own = event.position

@@ -198,7 +198,8 @@ def _system_name(deal: Deal, g: Gazetteer, article: Sequence[str] = ()) -> tuple
     written = [
         _spelling(g, text)
         for text in (own or article)
-        if (hit := g.lookup(_spelling(g, text))) and hit[1] == name
+        # a bare variant code ("have also ordered the 2A8") is no name of its own
+        if not text[:1].isdigit() and (hit := g.lookup(_spelling(g, text))) and hit[1] == name
     ]
     if not written or any(fold_name(w) == fold_name(name) for w in written):
         return name, f"gazetteer:systems/{name}"

@@ -2457,6 +2457,32 @@ _BATCH_41: list[Any] = [
 ]
 
 
+_BATCH_42: list[Any] = [
+    pytest.param(
+        "Tanks\nBERLIN - Germany has ordered 105 Leopard 2A8 tanks from KNDS. They come on top "
+        "of 18 Leopard 2A8s ordered last year. Several other countries, including Norway and the "
+        "Netherlands, have also ordered the 2A8.",
+        [
+            ("Germany", "Germany", "Leopard 2A8", "contracted", 105, 105),
+            ("Germany", "Germany", "Leopard 2A8", "contracted", 18, 18),
+            ("Norway", "Germany", "Leopard 2A8", "contracted", None, None),
+            ("Netherlands", "Germany", "Leopard 2A8", "contracted", None, None),
+        ],
+        id="ordered-last-year-and-a-bare-variant-code",
+    ),
+    pytest.param(
+        "Helicopters\nCANBERRA - The army and navy bought 47 of the helicopters, a version of "
+        "the NH90, from Airbus in 2006. Marles said the decision would allow the army to focus "
+        "on the Black Hawks and on its new AH-64E Apaches, 29 of which were ordered in 2021.",
+        [
+            ("Australia", "France", "NH90", "delivered", 47, 47),
+            ("Australia", "United States", "AH-64E", "delivered", 29, 29),
+        ],
+        id="a-count-of-the-helicopters-beside-a-version-and-a-relative-fact-after-would",
+    ),
+]
+
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2482,6 +2508,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     39: (date(2024, 6, 1), _BATCH_39),
     40: (date(2025, 9, 1), _BATCH_40),
     41: (date(2024, 6, 1), _BATCH_41),
+    42: (date(2025, 6, 1), _BATCH_42),
 }
 
 
