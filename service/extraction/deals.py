@@ -767,15 +767,7 @@ class Assembler:
         # The last count a sentence gave a system it merely named, by family: "a deal
         # for 16 Mi-17s from Russia" before "The Mi-17 purchase had been signed".
         self.named: dict[str, Event] = {}
-        # Counts an article says a deal no longer has ("three rather than the five it
-        # ordered", "cut from 12 to eight"): the earlier figure of the same deal.
-        self.revised = {
-            n
-            for f in facts
-            if _REVISION_WORDS.search(f.body)
-            for found in _REVISED.finditer(f.body)
-            if (n := parse_number(found.group("n"))) is not None
-        }
+
         """Deals in the order they received events (a deal may repeat)."""
 
     # -- events ------------------------------------------------------------------------
@@ -1646,6 +1638,24 @@ class Assembler:
             return None
         return self._previous_opening(f)
 
+    @functools.cached_property
+    def revised(self) -> set[int]:
+        """Counts the article says a deal no longer has ("three rather than the five it
+        ordered", "cut from 12 to eight"): the earlier figure of the same deal."""
+        return {
+            n
+            for f in self.facts
+            if _REVISION_WORDS.search(f.body)
+            for found in _REVISED.finditer(f.body)
+            if (n := parse_number(found.group("n"))) is not None
+        }
+
+    @functools.cached_property
+    def fms_unnamed(self) -> bool:
+        """Whether a sentence naming no system speaks of a foreign military sale ("The
+        purchase, made through the Foreign Military Sales programme")."""
+        return self.fms and any(_FMS.search(f.body) and not f.systems() for f in self.facts)
+
     def sold_by_fms(self, deal: Deal) -> bool:
         """Whether the deal is itself a foreign military sale: approved (by the State
         Department, in an article about one), or reported in a sentence naming the
@@ -1658,9 +1668,7 @@ class Assembler:
                 return True
         # "Latvia orders Naval Strike Missile coastal system" ... "The purchase, made
         # through the Foreign Military Sales programme": the headline's deal is the sale
-        return any(e.sentence.headline for e in deal.events) and any(
-            _FMS.search(f.body) and not f.systems() for f in self.facts
-        )
+        return any(e.sentence.headline for e in deal.events) and self.fms_unnamed
 
     def origin_adjective(self, deal: Deal) -> str | None:
         """The country of a demonym right before the system in the deal's own sentences
