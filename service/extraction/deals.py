@@ -932,6 +932,7 @@ class Assembler:
             return []
         events: list[Event] = []
         seen: set[str] = set()
+        recounted: set[str] = set()
         taken: set[int] = set()
         rejected = False
         passive: list[str | None] | None = None  # "bought by X, Y and Z": once a sentence
@@ -963,9 +964,11 @@ class Assembler:
                 # 2020": a batch with a stage and count of its own is a deal of its own
                 second_batch = self._own_batch(f, mention, first, owned)
                 self._phase_of_total(f, mention, first)
-                if first.quantity is None and not second_batch:
+                if first.quantity is None and not second_batch and mention.name not in recounted:
                     # "the second Apache purchase for Seoul, which bought 36 AH-64Es": the
-                    # count stands by the later mention
+                    # count stands by the later mention (asked once per system: a list of
+                    # repeated designations is no sentence about deals)
+                    recounted.add(mention.name)
                     counted = self._quantity_for(f, mention, taken)
                     if counted is not None:
                         first.quantity, first.written = counted, mention.text

@@ -195,9 +195,11 @@ _UNKNOWN_DESIGNATION = re.compile(
     # "HDC-3100", "P-3C", "C-130H", "Type 093"
     r"(?-i:[A-Z][A-Za-z]{0,3}-?\d{1,4}[A-Za-z0-9]{0,4}|Type \d{2,3}[A-Z]{0,2})"
     # "29 M1150 Assault Breacher Vehicles": the noun may be capitalised in a name
-    r"(?=\s+(?:[A-Za-z-]+\s+){0,2}?(?P<noun>(?i:"
-    + "|".join(f"{noun}s?" for noun in _NOUN_CATEGORY if noun != "aircraft")
-    + r"|aircraft))\b)"
+    r"(?=\s+(?:[A-Za-z-]+\s+){0,2}?(?P<noun>"
+    + "|".join(
+        f"[{noun[0]}{noun[0].upper()}]{noun[1:]}s?" for noun in _NOUN_CATEGORY if noun != "aircraft"
+    )
+    + r"|[aA]ircraft)\b)"
     # "Jose Rizal-class frigates", "Victoria-class submarines"
     r"|(?-i:[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?-class)(?=\s+(?:[a-z-]+\s+){0,1}?(?P<ship>"
     + _SHIP_NOUNS
@@ -213,6 +215,9 @@ _NOT_DESIGNATIONS = frozenset(
 )
 
 
+_TRIED_WINDOW = 64  # characters from a candidate that decide what it is (name and noun)
+
+
 def unknown_systems(text: str, gazetteer: Gazetteer) -> dict[str, System]:
     """Designations an article gives for equipment the gazetteer does not list
     ("two HDC-3100 warships", "the Jose Rizal-class frigates"): each becomes a system
@@ -221,7 +226,13 @@ def unknown_systems(text: str, gazetteer: Gazetteer) -> dict[str, System]:
     found: dict[str, System] = {}
     if not any(ch.isdigit() for ch in text) and "-class" not in text:
         return found
+    tried: set[str] = set()
     for candidate in _CANDIDATE.finditer(text):
+        # the same words at another place say nothing new (a designation repeated)
+        window = text[candidate.start() : candidate.start() + _TRIED_WINDOW]
+        if window in tried:
+            continue
+        tried.add(window)
         # "12 A-29N Super Tucano aircraft", "The A-29N was chosen": a letter on a listed
         # designation is that system, noun or not
         lettered = _VARIANT.match(text, candidate.start())
