@@ -103,7 +103,8 @@ _NOT_OBJECT = re.compile(
     r"|\bcompar(?:ed|ing|es)\b[^.;]{0,60}\b(?:with|against)\s+(?:[\w'-]+\s+){0,2}$"
     # "chosen over India's Tejas, the Chinese-Pakistani JF-17 and Turkey's Hurjet": a
     # list of rivals without a verb of its own
-    r"|\b(?:chosen|selected|picked|preferred|favou?red)\s+over\s+"
+    # ("picked the German system over Israel's David's Sling and Norway's NASAMS")
+    r"|\b(?:chosen|chose|selected|picked|preferred|favou?red)\s+(?:the\s+[\w-]+\s+[\w-]+\s+)?over\s+"
     r"(?:(?![\w-]+ed\b)[\w'’/-]+,?\s+){0,10}$"
     # "intends to fit the missiles to its Hobart-class destroyers and, later, to its
     # Virginia-class submarines": the platforms a weapon goes on
@@ -1219,9 +1220,10 @@ class Assembler:
         systems = f.systems()
         if not systems or not self.touched or f.cue is None:
             return None
+        # the opening clause, up to the first system it may name ("signed the contract
+        # for 216 of the guns and 39 K10 vehicles")
         low, high = clause_of(f.body, 0)
-        if systems[0].start < high:
-            return None
+        high = min(high, systems[0].start)
         counted = next(
             (
                 q
@@ -1985,6 +1987,9 @@ class Assembler:
             if self.primary_buyer is None and event.status and event.buyer_rule != "buyer:article":
                 self.primary_buyer = event.buyer
             deal = None if event.separate else self._find_deal(event.buyer, event.system)
+            if deal is not None and _more_than_reported(deal, event):
+                # "Denmark ordered 27 F-35As in 2016 ... it would buy four more F-35s"
+                deal = None
             if deal is not None and _other_country_seller(deal, event):
                 # "buying 20 new Typhoons from Britain ... 12 used Typhoons from Qatar":
                 # a purchase from another country is a deal of its own
@@ -2108,7 +2113,12 @@ class Assembler:
             ]
             if (
                 news
-                and all(e.status == "delivering" and e.quantity is None for e in news)
+                and all(
+                    e.status == "delivering"
+                    # "The first four F-35A fighters ... landed": a part, no count of its own
+                    and (e.quantity is None or is_partial(e.sentence.text, e.quantity))
+                    for e in news
+                )
                 and not _other_variant(event, news)
             ):
                 continue  # "has received its first Boxers" is this order being delivered
@@ -2269,12 +2279,29 @@ def _relative_owner(f: Facts, mention: Mention) -> str | None:
     return last.name
 
 
+def _more_than_reported(deal: Deal, event: Event) -> bool:
+    """Whether an event buys more of a system than a deal already reported with a count
+    of its own ("four more F-35s" after "ordered 27 F-35As")."""
+    counted = event.quantity
+    if counted is None or counted.low is None or not _N_MORE.match(counted.text):
+        return False
+    return any(
+        e.anchored and e.quantity is not None and e.quantity.low not in (None, counted.low)
+        for e in deal.events
+    )
+
+
 def _other_variant(event: Event, news: list[Event]) -> bool:
     """Whether an earlier purchase names a variant other than the news's ("the 20 older
     F-16C/D aircraft" beside "the first F-16 Block 70")."""
-    written = event.written or ""
+
+    def spelled(text: str | None) -> str:
+        return (text or "").removesuffix("s")  # "F-35As" is the plural of "F-35A"
+
+    written = spelled(event.written)
     return any(ch.isdigit() for ch in written) and all(
-        e.written and e.written != written and any(ch.isdigit() for ch in e.written) for e in news
+        spelled(e.written) not in ("", written) and any(ch.isdigit() for ch in spelled(e.written))
+        for e in news
     )
 
 

@@ -2483,6 +2483,36 @@ _BATCH_42: list[Any] = [
 ]
 
 
+_BATCH_43: list[Any] = [
+    pytest.param(
+        "Jets\nCOPENHAGEN - The first four F-35A fighters for the Danish air force landed on "
+        "Thursday. Denmark ordered 27 F-35As from the United States in 2016. Last year the "
+        "government said it would buy four more F-35s.",
+        [
+            ("Denmark", "United States", "F-35A", "delivering", 27, 27),
+            ("Denmark", "United States", "F-35", "announced", 4, 4),
+        ],
+        id="four-more-than-the-deal-reported-and-the-plural-of-a-variant",
+    ),
+    pytest.param(
+        "Guns\nCAIRO - Egypt's army has received the first K9 howitzers from Hanwha Aerospace. "
+        "Egypt signed the contract in 2022 for 216 of the guns and 39 K10 ammunition vehicles.",
+        [
+            ("Egypt", "South Korea", "K9", "delivering", 216, 216),
+            ("Egypt", "South Korea", "K10", "contracted", 39, 39),
+        ],
+        id="a-count-of-the-guns-before-the-next-system",
+    ),
+    pytest.param(
+        "Air defence\nBERN - Switzerland signed a contract with Diehl Defence for five IRIS-T "
+        "SLM fire units, after the Federal Council picked the German system over Israel's "
+        "David's Sling and Norway's NASAMS.",
+        [("Switzerland", "Germany", "IRIS-T SLM", "contracted", 5, 5)],
+        id="picked-the-system-over-its-rivals",
+    ),
+]
+
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2509,6 +2539,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     40: (date(2025, 9, 1), _BATCH_40),
     41: (date(2024, 6, 1), _BATCH_41),
     42: (date(2025, 6, 1), _BATCH_42),
+    43: (date(2024, 6, 1), _BATCH_43),
 }
 
 
