@@ -237,12 +237,12 @@ _PHASE_OF = re.compile(
 """A count that is a phase of the one that follows: "the first phase of the country's $3
 billion purchase of 48 FA-50 jets"."""
 _BOTH = re.compile(r"(?i)\b(?:of|for) both\b|\bboth (?:of them|have|were|are)\b")
-_ANAPHOR_OF = re.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s+[a-z]+\b")
-"""A count of equipment already named: "16 of the jets"."""
 _DOCUMENTED = frozenset({"intent", "approved", "contracted"})
 _CLAUSE_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|while\s+|but\s+)?")
 """The joint words a clause starts with, before its subject."""
 _PARTITIVE = re.compile(r"(?i)\S+\s+of\s+(?:the|them|these|those|its|their)\b")
+"""A count of equipment already named, or a part of it: "16 of the jets", "four of the
+boats"."""
 _BOUGHT_BEFORE = re.compile(rf"(?i)\b(?:{_BOUGHT}|procured|signed for|orders? for)\s+$")
 _REVISION_WORDS = re.compile(r"(?i)\b(?:rather|instead|from)\b")
 _REVISED = re.compile(
@@ -313,6 +313,19 @@ def _other_country_seller(deal: Deal, event: Event) -> bool:
         e.seller is not None and e.seller != event.seller and e.seller_rule in _COUNTRY_SELLER
         for e in deal.events
     )
+
+
+def _another_seller(event: Event, deal: Deal, g: Gazetteer) -> bool:
+    """Whether a sentence naming no system buys from a seller it names that is neither
+    the deal's known seller nor its maker's country (`_other_country_seller` above asks
+    the same of a sentence that names the system)."""
+    if event.seller is None or event.seller_rule not in _COUNTRY_SELLER:
+        return False
+    maker = g.systems[deal.system].maker
+    sellers = {e.seller for e in deal.events if e.seller}
+    if maker is not None and maker in g.companies:
+        sellers.add(g.companies[maker].country)
+    return bool(sellers) and event.seller not in sellers
 
 
 _ON_ORDER = re.compile(
@@ -1135,7 +1148,7 @@ class Assembler:
             rejected
             # "bought 47 of the helicopters, a version of the NH90": a count of equipment
             # already reported is no count of the system set aside
-            and not (f.quantities and _ANAPHOR_OF.match(f.quantities[0].text))
+            and not (f.quantities and _PARTITIVE.match(f.quantities[0].text))
         ):
             # "approved the upgrade of the navy's four MEKO frigates": the count is the
             # rejected system's, not a deal's
@@ -1233,7 +1246,7 @@ class Assembler:
             None,
         )
         cue = strongest([c for c in f.cues if low <= c.start < high])
-        if counted is None or cue is None or not _ANAPHOR_OF.match(counted.text):
+        if counted is None or cue is None or not _PARTITIVE.match(counted.text):
             return None
         taken.add(counted.start)
         event = self._event(f, None, False, quantity=counted, generic=True)
@@ -2303,18 +2316,6 @@ def _other_variant(event: Event, news: list[Event]) -> bool:
         spelled(e.written) not in ("", written) and any(ch.isdigit() for ch in spelled(e.written))
         for e in news
     )
-
-
-def _another_seller(event: Event, deal: Deal, g: Gazetteer) -> bool:
-    """Whether a sentence naming no system buys from a seller it names that is neither
-    the deal's known seller nor its maker's country."""
-    if event.seller is None or event.seller_rule not in _COUNTRY_SELLER:
-        return False
-    maker = g.systems[deal.system].maker
-    sellers = {e.seller for e in deal.events if e.seller}
-    if maker is not None and maker in g.companies:
-        sellers.add(g.companies[maker].country)
-    return bool(sellers) and event.seller not in sellers
 
 
 def _names(event: Event) -> set[str]:
