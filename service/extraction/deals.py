@@ -156,6 +156,21 @@ _BOUGHT = r"(?:ordered|bought|purchased|acquired)"
 """The past tense of a purchase, as the clause patterns below read it."""
 _PLANS = r"(?:plans|intends|wants|hopes|aims|expects|is planning|are planning)"
 _AND_THEN = re.compile(r"(?i),?\s+and\s+")
+_ELLIPTIC = re.compile(
+    rf"(?i)\b(?:{_BOUGHT}|signed for|(?:agreed|decided|plans?|intends?)\s+(?:[\w-]+\s+){{0,2}}?"
+    r"to\s+(?:buy|order|acquire|purchase))\s+"
+    rf"(?P<n>{_COUNT})(?=\s*[,.;]|\s+(?:in|between|last|this|earlier|at|under|so|through|"
+    r"during|before|after|of them|among them|from|for)\b)"
+)
+"""A purchase whose equipment is the one just named: "Hungary ordered two in 2020", "The
+Netherlands and Austria agreed last year to buy nine between them"."""
+_ELLIPTIC_SUBJECT_GAP = re.compile(r"(?i)\s+(?:[a-z]+\s+){0,3}")
+_SHARE_BEFORE = re.compile(rf"(?i)(?<![\w.,-])(?P<n>{_COUNT})\s+$")
+_SUBJECT_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|but\s+|while\s+)?(?:the\s+)?")
+_TYPE_ANAPHOR = re.compile(r"(?i)[^,.;]{0,50}?\b(?:the|that) (?:same )?(?:type|model|design)\b")
+"""The equipment just named, as the object of the clause's cue: "signed a letter of intent
+in June to explore acquiring the type"."""
+_SUBJECT_LIST = re.compile(r"(?i)\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?")
 _LATER = r"(?:(?:later|then|subsequently|also|in \d{4})\s+)*"
 """Adverbs a later clause may open on before its purchase ("and later added 12 more")."""
 _FURTHER = re.compile(
@@ -440,10 +455,22 @@ _CONTRACTOR_AFTER = re.compile(
 """"RTX, formerly Raytheon, is the principal contractor"."""
 
 
+_HAS_THEN_BOUGHT = re.compile(
+    r"(?i)\b(?:operates|operate|flies|fly|fields|uses)\s[^.;,]{1,40}?(\s+and\s+)"
+    r"(?=(?:also\s+)?(?:ordered|bought|purchased|signed|acquired)\s)"
+)
+"""What a country has, then what it bought: "already operates Patriot batteries and
+ordered six IRIS-T SLM fire units" (two clauses without a comma)."""
+
+
 @functools.lru_cache(maxsize=512)
 def _breaks(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the clause breaks of a sentence (asked for many times per sentence)."""
-    return tuple(match.span() for match in _CLAUSE_BREAK.finditer(text))
+    spans = [match.span() for match in _CLAUSE_BREAK.finditer(text)]
+    if " and " in text:
+        spans += [match.span(1) for match in _HAS_THEN_BOUGHT.finditer(text)]
+        spans.sort()
+    return tuple(spans)
 
 
 def clause_of(text: str, position: int) -> tuple[int, int]:
@@ -1153,6 +1180,9 @@ class Assembler:
             # "approved the upgrade of the navy's four MEKO frigates": the count is the
             # rejected system's, not a deal's
             return []
+        elliptic = self._elliptic_purchases(f)
+        if elliptic:
+            return elliptic
         if f.cue is None and not f.quantities and not f.money and not f.companies():
             return []  # nothing a deal could take from this sentence
         enumerated = _ENUMERATED.search(f.body)
@@ -1180,6 +1210,92 @@ class Assembler:
             # Names neither a system nor a deal: may lift the article's deals (see finish).
             return [self._event(f, None, False, floating=True)]
         return []
+
+    @staticmethod
+    def _opens_on_buyer(f: Facts, low: int, high: int, buyer: str | None) -> bool:
+        """Whether the clause `low`-`high` opens on the buyer itself ("the Portuguese air
+        force has received two so far")."""
+        if buyer is None:
+            return False
+        first = next((m for m in f.mentions if low <= m.start < high), None)
+        return (
+            first is not None
+            and first.kind == "country"
+            and first.name == buyer
+            and re.fullmatch(
+                r"(?i)[\s,;]*(?:and\s+|while\s+)?(?:the\s+)?", f.body[low : first.start]
+            )
+            is not None
+        )
+
+    def _elliptic_purchases(self, f: Facts) -> list[Event]:
+        """ "Portugal signed for five C-390s in 2019. Hungary ordered two in 2020": a
+        country opening a clause buys a bare count of the equipment the sentence before
+        named ("ordered two"), or "the type", a deal of its own. Several countries
+        opening it ("The Netherlands and Austria agreed to buy nine between them, five
+        Dutch and four Austrian") are a deal each, with the share the sentence gives
+        each."""
+        if f.cue is None or not self.touched:
+            return []
+        previous = self.touched[-1]
+        if previous.last_sentence < f.sentence.index - 2:
+            return []
+        events: list[Event] = []
+        for low, high in clauses(f.body):
+            cue = strongest([c for c in f.cues if low <= c.start < high])
+            if cue is None:
+                continue
+            found = _ELLIPTIC.search(f.body, low, high)
+            verb = found.start() if found is not None else cue.start
+            if found is None and _TYPE_ANAPHOR.match(f.body, cue.end, high) is None:
+                continue
+            buyers = self._clause_subjects(f, low, verb)
+            if not buyers or previous.buyer in buyers:
+                continue  # the same buyer's purchase is the deal itself (see _target)
+            for name in buyers:
+                quantity = None
+                if found is not None and len(buyers) == 1:
+                    n = parse_number(found.group("n"))
+                    quantity = Quantity(
+                        n, n, found.group("n"), None, *found.span("n"), "quantity:elliptic"
+                    )
+                elif found is not None:
+                    quantity = self._share_of(f, name, found.end(), high)
+                event = self._event(
+                    f, previous.system, True, quantity=quantity, status=cue.status, cue=cue
+                )
+                event.buyer, event.buyer_rule = name, "buyer:subject-of-elliptic-purchase"
+                event.position = low
+                events.append(event)
+        return events
+
+    @staticmethod
+    def _clause_subjects(f: Facts, low: int, verb: int) -> list[str]:
+        """The countries opening the clause `low`.. as the subject of the verb at `verb`
+        ("The Netherlands and Austria agreed ...")."""
+        countries = [m for m in f.mentions if m.kind == "country" and low <= m.start < verb]
+        if not countries or not _SUBJECT_OPENING.fullmatch(f.body[low : countries[0].start]):
+            return []
+        subjects = [countries[0]]
+        for m in countries[1:]:
+            if not _SUBJECT_LIST.fullmatch(f.body[subjects[-1].end : m.start]):
+                return []
+            subjects.append(m)
+        if not _ELLIPTIC_SUBJECT_GAP.fullmatch(f.body[subjects[-1].end : verb]):
+            return []
+        return list(dict.fromkeys(m.name for m in subjects))
+
+    @staticmethod
+    def _share_of(f: Facts, name: str, low: int, high: int) -> Quantity | None:
+        """A joint buyer's share written as a count before its demonym ("five Dutch")."""
+        for m in f.mentions:
+            if m.kind != "country" or m.name != name or not low < m.start < high:
+                continue
+            share = _SHARE_BEFORE.search(f.body, max(0, m.start - 12), m.start)
+            if share is not None:
+                n = parse_number(share.group("n"))
+                return Quantity(n, n, share.group("n"), None, *share.span("n"), "quantity:share")
+        return None
 
     def _previous_pair(self, f: Facts) -> list[Deal] | None:
         """The two deals the sentence just before reported, if it reported two."""
@@ -1455,6 +1571,8 @@ class Assembler:
                 )
                 # "; three have entered service so far": a count of them, as its subject
                 or _BARE_PART.match(f.body, low, high) is not None
+                # "; the Portuguese air force has received two so far": the buyer's own
+                or self._opens_on_buyer(f, low, high, event.buyer)
             )
             if (
                 quantity is None

@@ -203,9 +203,10 @@ _SIGNED_AFTER = re.compile(
 
 _PASSIVE_BY = re.compile(
     r"(?i)\b(?:(?:bought|ordered|purchased|acquired|selected|chosen|operated|adopted|signed)\s+by|"
-    # "has previously sold JF-17s to Myanmar and Nigeria"
+    # "has previously sold JF-17s to Myanmar and Nigeria", "has sold the FA-50 and its
+    # trainer variant to Indonesia, Iraq and Poland"
     r"(?:sold|sells|exported|supplying|supplies|supplied|delivering|delivers)\s+"
-    r"(?:[\w'-]+\s+){0,4}?to|"
+    r"(?:[\w'-]+\s+){0,7}?to|"
     r"(?:is|are)\s+(?:now\s+|also\s+|already\s+)?(?:building|producing|making)\s+for)\s+"
     r"(?:the\s+)?$"
 )

@@ -2513,6 +2513,96 @@ _BATCH_43: list[Any] = [
 ]
 
 
+_BATCH_44: list[Any] = [
+    pytest.param(
+        "Shield\nBERLIN - The German government signed a firm commitment with Israel "
+        "Aerospace Industries on Monday for the Arrow 3 system.",
+        [
+            ("Germany", "Israel", "Arrow 3", "contracted", None, None),
+        ],
+        id="a-signed-commitment-is-a-contract",
+    ),
+    pytest.param(
+        "Jets\nWARSAW - The Polish air force already flies F-16 fighters and bought 32 "
+        "F-35A jets from Lockheed Martin this year.",
+        [
+            ("Poland", "United States", "F-35A", "contracted", 32, 32),
+        ],
+        id="what-it-flies-then-what-it-bought",
+    ),
+    pytest.param(
+        "Drones\nOTTAWA - Canada said a contract for MQ-9B drones from General Atomics "
+        "is expected later this year.",
+        [
+            ("Canada", "United States", "MQ-9B", "announced", None, None),
+        ],
+        id="a-contract-expected-is-a-plan",
+    ),
+    pytest.param(
+        "Jets\nSEOUL - Korea Aerospace Industries has exported the FA-50 jet and its "
+        "trainer version to Iraq, the Philippines and Thailand.",
+        [
+            ("Iraq", "South Korea", "FA-50", "contracted", None, None),
+            ("Philippines", "South Korea", "FA-50", "contracted", None, None),
+            ("Thailand", "South Korea", "FA-50", "contracted", None, None),
+        ],
+        id="exported-to-a-list-of-buyers",
+    ),
+    pytest.param(
+        "Transports\nLISBON - Portugal ordered five C-390 aircraft from Embraer in "
+        "2019. Hungary bought two in 2020.",
+        [
+            ("Portugal", "Brazil", "C-390", "delivered", 5, 5),
+            ("Hungary", "Brazil", "C-390", "delivered", 2, 2),
+        ],
+        id="another-country-buys-a-bare-count",
+    ),
+    pytest.param(
+        "Transports\nLISBON - Portugal ordered five C-390 aircraft from Embraer in "
+        "2019. Denmark and Norway then agreed to buy seven between them, four Danish "
+        "and three Norwegian.",
+        [
+            ("Portugal", "Brazil", "C-390", "delivered", 5, 5),
+            ("Denmark", "Brazil", "C-390", "contracted", 4, 4),
+            ("Norway", "Brazil", "C-390", "contracted", 3, 3),
+        ],
+        id="two-countries-and-their-shares",
+    ),
+    pytest.param(
+        "Transports\nLISBON - Portugal ordered five C-390 aircraft from Embraer in "
+        "2019. Slovakia signed a memorandum of understanding in May to acquire the "
+        "same type.",
+        [
+            ("Portugal", "Brazil", "C-390", "delivered", 5, 5),
+            ("Slovakia", "Brazil", "C-390", "intent", None, None),
+        ],
+        id="another-country-and-the-same-type",
+    ),
+    pytest.param(
+        "Tanks\nWARSAW - Poland ordered 250 M1A2 Abrams tanks in 2022; the Polish army "
+        "has received 28 so far.",
+        [
+            ("Poland", "United States", "M1A2", "delivering", 250, 250),
+        ],
+        id="the-buyers-own-clause-of-deliveries",
+    ),
+    pytest.param(
+        "Guns\nOSLO - Norway agreed this year to buy 24 K9 howitzers from Hanwha Aerospace.",
+        [
+            ("Norway", "South Korea", "K9", "contracted", 24, 24),
+        ],
+        id="agreed-this-year-to-buy",
+    ),
+    pytest.param(
+        "Guns\nTALLINN - Estonia ordered 12 K9 howitzers from Hanwha Aerospace in 2021 "
+        "and took its first in 2023.",
+        [
+            ("Estonia", "South Korea", "K9", "delivering", 12, 12),
+        ],
+        id="took-its-first",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2540,6 +2630,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     41: (date(2024, 6, 1), _BATCH_41),
     42: (date(2025, 6, 1), _BATCH_42),
     43: (date(2024, 6, 1), _BATCH_43),
+    44: (date(2024, 6, 1), _BATCH_44),
 }
 
 
