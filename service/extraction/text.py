@@ -103,6 +103,12 @@ def _lookup(gazetteer: Gazetteer, text: str) -> tuple[str, str, str] | None:
     return hit
 
 
+_COMPANY_WORD = re.compile(
+    r"\s+(?:International|Ltd|Limited|Inc|Corp|Corporation|Group|Holdings?|GmbH|plc|LLC)\b"
+)
+"""A word that makes the name before it a company's."""
+
+
 def article_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Longest gazetteer matches in a whole text, left to right, in one pass.
 
@@ -134,6 +140,8 @@ def article_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
         if hit is None:
             continue
         kind, name, source = hit
+        if kind == "system" and _COMPANY_WORD.match(text, match.start() + len(spelling)):
+            continue  # "Excalibur International": a company named like a system
         mention = Mention(
             kind, name, spelling, match.start(), match.start() + len(spelling), source
         )

@@ -2603,6 +2603,47 @@ _BATCH_44: list[Any] = [
     ),
 ]
 
+_BATCH_45: list[Any] = [
+    pytest.param(
+        "Jets\nDOHA - Qatar signed a contract with Excalibur International for 12 Rafale fighters.",
+        [
+            ("Qatar", "France", "Rafale", "contracted", 12, 12),
+        ],
+        id="a-company-named-like-a-system",
+    ),
+    pytest.param(
+        "Jets\nZAGREB - Croatia has taken delivery of all 12 Rafale fighters it "
+        "bought from France.",
+        [
+            ("Croatia", "France", "Rafale", "delivered", 12, 12),
+        ],
+        id="taken-delivery-of-all",
+    ),
+    pytest.param(
+        "Launchers\nYEREVAN - Armenia has already received Pinaka rocket launchers from India.",
+        [
+            ("Armenia", "India", "Pinaka", "delivered", None, None),
+        ],
+        id="has-already-received-equipment",
+    ),
+    pytest.param(
+        "Helicopters\nCANBERRA - The army has received 12 of the 40 UH-60M "
+        "helicopters Australia ordered from the United States.",
+        [
+            ("Australia", "United States", "UH-60M", "delivering", 40, 40),
+        ],
+        id="received-a-part-of-the-order",
+    ),
+    pytest.param(
+        "Helicopters\nCANBERRA - Australia has received an order confirmation for 40 "
+        "UH-60M helicopters from the United States.",
+        [
+            ("Australia", "United States", "UH-60M", "contracted", 40, 40),
+        ],
+        id="received-a-document-is-no-delivery",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2631,6 +2672,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     42: (date(2025, 6, 1), _BATCH_42),
     43: (date(2024, 6, 1), _BATCH_43),
     44: (date(2024, 6, 1), _BATCH_44),
+    45: (date(2024, 6, 1), _BATCH_45),
 }
 
 
