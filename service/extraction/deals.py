@@ -265,6 +265,12 @@ _REVISED = re.compile(
     rf"(?:the\s+|its\s+)?(?P<n>{_COUNT})\b"
 )
 """A count a deal no longer has: "three rather than the five it ordered"."""
+_CUT_TO = re.compile(
+    r"(?i)\b(?:cut|cuts|reduced|reduces|lowered|trimmed|scaled back|raised|increased)\s+"
+    r"(?:the|its|their|that)\s+(?:order|purchase|buy|contract|requirement)\s+"
+    rf"(?:from\s+(?:{_COUNT})\s+)?to\s+(?:only\s+|just\s+)?(?P<n>{_COUNT})\b"
+)
+"""A later count of the same order: "in 2022 it cut the order to three"."""
 _OWN_COUNT = re.compile(r"(?i)\b(?:its|their)\s+(?:own\s+)?(?:first\s+|initial\s+)?$")
 """A count the subject owns: "its first 12 K9s"."""
 _FIRST_OF_N = re.compile(
@@ -357,7 +363,8 @@ _NOT_ARRIVED = re.compile(
     r"(?i)\b(?:not one|none|neither) of (?:those|these|them|the)\b|"
     r"\b(?:they|those|these)\b[^.;]{0,40}\b(?:yet to|not yet|still not)\b|"
     # "The first Griffons are due next year."
-    r"\bfirst\b[^.;]{0,40}\b(?:is|are) (?:due|expected|scheduled) (?:to arrive )?"
+    r"\bfirst\b[^.;]{0,40}\b(?:is|are) (?:now |still )?(?:due|expected|scheduled) "
+    r"(?:to (?:arrive|enter service|be delivered) )?"
     r"(?:next year|later|in (?:19|20)\d\d|by (?:19|20)\d\d)\b"
 )
 """A purchase reported as not delivered: "Not one of those jets has yet reached"."""
@@ -808,6 +815,7 @@ class Assembler:
         # The last count a sentence gave a system it merely named, by family: "a deal
         # for 16 Mi-17s from Russia" before "The Mi-17 purchase had been signed".
         self.named: dict[str, Event] = {}
+        self.named_buyers: dict[str, str] = {}  # family -> the buyer a mention names
 
         """Deals in the order they received events (a deal may repeat)."""
 
@@ -968,6 +976,21 @@ class Assembler:
         return distractor(f.body[low:high], self.g, cue) is not None
 
     def events_of(self, f: Facts) -> list[Event]:
+        """Events a sentence reports (possibly without status), with the count a later
+        clause revises the order to ("for five of the aircraft, but in 2022 it cut the
+        order to three": three)."""
+        events = self._events_of(f)
+        cut = _CUT_TO.search(f.body) if events and " to " in f.body else None
+        if cut is not None:
+            n = parse_number(cut.group("n"))
+            for event in events:
+                if event.quantity is not None and event.quantity.end <= cut.start():
+                    event.quantity = Quantity(
+                        n, n, cut.group(), event.quantity.unit, *cut.span(), "quantity:revised"
+                    )
+        return events
+
+    def _events_of(self, f: Facts) -> list[Event]:
         """Events a sentence reports (possibly without status)."""
         if f.distractor and (not f.systems() or clause_of(f.body, 0) == (0, len(f.body))):
             return []
@@ -1654,15 +1677,18 @@ class Assembler:
 
     def _denied_next(self, f: Facts) -> bool:
         """ "...the 83 Tejas the ministry contracted in 2021. Not one of those jets has
-        yet reached the air force": the next sentence, about no other system, says the
-        purchase is not delivered."""
+        yet reached the air force": the next sentence, before it names another system,
+        says the purchase is not delivered."""
         own = {m.name for m in f.systems()}
         for index in (f.sentence.index + 1, f.sentence.index + 2):
             following = self.facts_by_index.get(index)
             if following is not None:
-                if {m.name for m in following.systems()} - own:
-                    return False  # about another system from here on
-                text = following.body
+                others = [m.start for m in following.systems() if m.name not in own]
+                text = following.body[: others[0]] if others else following.body
+                if others and not (_NOT_ARRIVED.search(text) or _DELAYED.search(text)):
+                    # about another system from here on (but "The first aircraft is
+                    # expected next year, replacing the E-3D fleet" is about its own)
+                    return False
             else:
                 # a sentence kept out of the facts names no system, cue or count
                 text = self.sentence_texts.get(index, "")
@@ -1755,7 +1781,8 @@ class Assembler:
                 best = score
         if best is None:
             return None
-        return self._new_deal(event.buyer or self.primary_buyer, best[-1])
+        buyer = event.buyer or self.primary_buyer or self.named_buyers.get(self._family(best[-1]))
+        return self._new_deal(buyer, best[-1])
 
     def _new_deal(self, buyer: str | None, system: str) -> Deal:
         deal = Deal(buyer=buyer, system=system)
@@ -2133,6 +2160,9 @@ class Assembler:
                 if deal is None and enumerated is None:
                     if event.quantity is not None:
                         self.named[self._family(event.system)] = event
+                    if event.buyer is not None:
+                        # "The first E-7 for the Royal Air Force flew": whose it is
+                        self.named_buyers.setdefault(self._family(event.system), event.buyer)
                     continue  # a system merely named: no deal
             if deal is None:
                 deal = self._new_deal(event.buyer, event.system)

@@ -75,9 +75,12 @@ _NOT_BUYER_BEFORE = re.compile(
     r"(?i)\b(?:from|by|with|against|over|at|in|into|near|along|than|between|versus|vs)\s+"
     r"(?:the\s+)?$"
 )
+_FMS_AFTER = re.compile(r"(?i)^\s+(?:Foreign Military Sales?|FMS)\b")
 _LIST_GAP = re.compile(r"(?i)\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\s+)?")
 _COMPANY_NOUN = re.compile(
-    r"(?i)^(?:['’]s)?\s*(?:-?(?:made|built|designed|manufactured|developed|based|produced)\b|"
+    # "German-made", not "the Royal Air Force made its maiden flight"
+    r"(?i)^(?:['’]s)?\s*(?:-?(?:made|built|designed|manufactured|developed|based|produced)\b"
+    r"(?!\s+(?:its|their|the|a|an|his|her|it|them|use|up)\b)|"
     r"(?:[\w-]+\s+){0,2}(?:manufacturer|company|firm|group|maker|contractor|shipyard|"
     r"shipbuilder|consortium|joint venture|industry|industries|subsidiary|division|affiliate)\b)"
 )
@@ -170,6 +173,8 @@ def find_buyer(
             and after.start - m.end <= 2
         ):
             continue  # "the French Mistral 3": where the system comes from
+        if _FMS_AFTER.match(_after(sentence, m)):
+            continue  # "through the US Foreign Military Sales programme": the seller's
         if m.text != m.name and _SPEAKER_NOUN.match(_after(sentence, m)):
             continue  # "Swedish officials estimate": who speaks, not who buys
         if m.text != m.name and _OWNED_BEFORE.search(_before(sentence, m)):

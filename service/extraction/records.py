@@ -217,6 +217,13 @@ def _system_name(deal: Deal, g: Gazetteer, article: Sequence[str] = ()) -> tuple
     # class" is a class of its own the article names, not a spelling of "Ada-class")
     if not designations and len(chosen) > len(name) and not chosen.endswith("-class"):
         return name, f"gazetteer:systems/{name}"
+    if (
+        not designations
+        and any(ch.isdigit() for ch in name)
+        and any(fold_name(_spelling(g, t)) == fold_name(name) for t in article)
+    ):
+        # a nickname ("the Wedgetail") where the article also writes the designation
+        return name, f"gazetteer:systems/{name}"
     return chosen, f"gazetteer:systems/{name} as written ({text})"
 
 

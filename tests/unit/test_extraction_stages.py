@@ -2644,6 +2644,52 @@ _BATCH_45: list[Any] = [
     ),
 ]
 
+_BATCH_46: list[Any] = [
+    pytest.param(
+        "Radar planes\nLONDON - The first E-7 Wedgetail for the Royal Air Force made "
+        "its maiden flight on Thursday. The Ministry of Defence signed a contract "
+        "with Boeing in 2019 for five of the aircraft, but in 2022 it cut the order "
+        "to three. The first aircraft is now expected to enter service next year, "
+        "replacing the E-3D Sentry.",
+        [
+            ("United Kingdom", "United States", "E-7 Wedgetail", "contracted", 3, 3),
+        ],
+        id="an-order-cut-to-a-later-count-for-the-air-force-named-before",
+    ),
+    pytest.param(
+        "Helicopters\nLONDON - In July the Royal Air Force signed a deal for 14 "
+        "H-47ER Chinook helicopters through the US Foreign Military Sales programme.",
+        [
+            ("United Kingdom", "United States", "H-47ER", "contracted", 14, 14),
+        ],
+        id="the-fms-programme-country-is-the-seller",
+    ),
+    pytest.param(
+        "Drones\nTOKYO - Japan has taken delivery of its second and final MQ-9B "
+        "drone from the United States.",
+        [
+            ("Japan", "United States", "MQ-9B", "delivered", 2, 2),
+        ],
+        id="its-second-and-final",
+    ),
+    pytest.param(
+        "Frigates\nCAIRO - The Egyptian Navy has commissioned the last of four MEKO "
+        "A-200 frigates ordered from Germany.",
+        [
+            ("Egypt", "Germany", "MEKO A-200", "delivered", 4, 4),
+        ],
+        id="commissioned-the-last-of-four",
+    ),
+    pytest.param(
+        "Jets\nTOKYO - Japan is buying 42 F-35B fighters from Lockheed Martin. The "
+        "first F-35Bs arrived at Nyutabaru in August.",
+        [
+            ("Japan", "United States", "F-35B", "delivering", 42, 42),
+        ],
+        id="the-first-designations-arrived",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2673,6 +2719,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     43: (date(2024, 6, 1), _BATCH_43),
     44: (date(2024, 6, 1), _BATCH_44),
     45: (date(2024, 6, 1), _BATCH_45),
+    46: (date(2024, 6, 1), _BATCH_46),
 }
 
 
