@@ -147,6 +147,20 @@ _CARRIES = re.compile(r"carrying|transporting|ferrying")
 _CARRIER_AFTER = re.compile(
     r"(?i)[^.;,]{0,80}?\b(?:carrying|transporting|ferrying)\s+(?:the|a|an|its|their)\b"
 )
+_ON_CARRIER = re.compile(r"(?i)\b(?:on|onto|atop)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$")
+_VEHICLE_AFTER = re.compile(
+    r"(?i)(?:\s+[\w-]+){0,2}?\s+(?:vehicles?|chassis|trucks?|hulls?|platforms?|carriers?)\b"
+)
+
+
+def _carrier(text: str, mention: Mention) -> bool:
+    """Whether the system is what carries another ("on Pandur vehicles")."""
+    return (
+        _ON_CARRIER.search(text, max(0, mention.start - 40), mention.start) is not None
+        and _VEHICLE_AFTER.match(text, mention.end) is not None
+    )
+
+
 _FLEET_AFTER = re.compile(r"(?i)^[\w/-]*\s+(?:fleet|inventory)\b")
 _DECADE = re.compile(r"(?i)\b(?:in|during|since) the (?:(?:early|mid|late)[ -])?(?:19|20)\d0s\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -161,10 +175,15 @@ _ELLIPTIC = re.compile(
     r"to\s+(?:buy|order|acquire|purchase))\s+"
     rf"(?P<n>{_COUNT})(?=\s*[,.;]|\s+(?:in|between|last|this|earlier|at|under|so|through|"
     r"during|before|after|of them|among them|from|for)\b)"
+    # "Germany, the launch customer, has 19 on order"
+    rf"|\b(?:has|have|had)\s+(?:(?:already|also|now)\s+)?(?P<held>{_COUNT})\s+on\s+order\b"
 )
 """A purchase whose equipment is the one just named: "Hungary ordered two in 2020", "The
 Netherlands and Austria agreed last year to buy nine between them"."""
-_ELLIPTIC_SUBJECT_GAP = re.compile(r"(?i)\s+(?:[a-z]+\s+){0,3}")
+_ELLIPTIC_SUBJECT_GAP = re.compile(
+    r"(?i)(?:,\s+(?:the|a|an|its)\s+[^,.;]{1,40},)?\s+(?:[a-z]+\s+){0,3}"
+)
+"""Between a subject and its verb: adverbs, or an apposition (", the launch customer,")."""
 _SHARE_BEFORE = re.compile(rf"(?i)(?<![\w.,-])(?P<n>{_COUNT})\s+$")
 _SUBJECT_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|but\s+|while\s+)?(?:the\s+)?")
 _TYPE_ANAPHOR = re.compile(r"(?i)[^,.;]{0,50}?\b(?:the|that) (?:same )?(?:type|model|design)\b")
@@ -308,6 +327,13 @@ def _continued(body: str, span: tuple[int, int]) -> tuple[int, int]:
 def _count_more(body: str, low: int, high: int) -> Quantity | None:
     """ "and Saudi Arabia signed for 10 more": a count of its own in a later clause."""
     return _count_of(_N_MORE.search(body, low, high), 0)
+
+
+_BARE_COUNT = re.compile(
+    rf"(?i)\s+(?P<n>{_COUNT})\b(?!\s*(?:%|per\s*cent|years?|months?|weeks?|days?|billion|million|"
+    r"thousand|bn|m)\b)"
+)
+"""A count right after a purchase cue: "and Denmark signed for 16 on Piranha V vehicles"."""
 
 
 _SINCE_YEAR = re.compile(
@@ -1057,6 +1083,9 @@ class Assembler:
             if _CARRIES.search(f.body) and _CARRIER_AFTER.match(f.body, mention.end):
                 rejected = True
                 continue  # "Y-20 transport planes landed carrying the FK-3": the carrier
+            if seen and _carrier(f.body, mention):
+                rejected = True
+                continue  # "36 Skyranger 30 systems on Pandur vehicles": what carries them
             if _FLEET_AFTER.match(f.body[mention.end : mention.end + 30]):
                 rejected = True
                 continue  # "its ageing F/A-18 Hornet fleet": what the buyer already has
@@ -1278,9 +1307,10 @@ class Assembler:
             for name in buyers:
                 quantity = None
                 if found is not None and len(buyers) == 1:
-                    n = parse_number(found.group("n"))
+                    group = "n" if found.group("n") else "held"
+                    n = parse_number(found.group(group))
                     quantity = Quantity(
-                        n, n, found.group("n"), None, *found.span("n"), "quantity:elliptic"
+                        n, n, found.group(group), None, *found.span(group), "quantity:elliptic"
                     )
                 elif found is not None:
                     quantity = self._share_of(f, name, found.end(), high)
@@ -1506,7 +1536,7 @@ class Assembler:
         for low, high in clauses(f.body):
             if low < clause_end:
                 continue
-            if any(low <= m.start < high for m in f.systems()):
+            if any(low <= m.start < high and not _carrier(f.body, m) for m in f.systems()):
                 break
             cue = strongest([c for c in f.cues if low <= c.start < high])
             in_clause = [m for m in f.mentions if low <= m.start < high]
@@ -1560,10 +1590,14 @@ class Assembler:
             quantity = quantity_of_them(f.body, low, high)
             if quantity is None and other_buyer is not None:
                 # "..., and Saudi Arabia signed for 10 more": its own count
-                quantity = next(
-                    (q for q in f.quantities if low <= q.start < high and q.start not in taken),
-                    None,
-                ) or _count_more(f.body, low, high)
+                quantity = (
+                    next(
+                        (q for q in f.quantities if low <= q.start < high and q.start not in taken),
+                        None,
+                    )
+                    or _count_more(f.body, low, high)
+                    or _count_of(_BARE_COUNT.match(f.body, cue.end, high))
+                )
             batch = _FIRST_BATCH.search(f.body, low, high)
             if batch is not None and cue.status in {"delivering", "delivered"}:
                 # "will double its fleet; the first four, ordered in 2018, were delivered
@@ -2063,7 +2097,9 @@ class Assembler:
                     self.primary_buyer = deal.buyer
                 if (
                     _EARLIER_DEAL.search(f.body)
-                    and event.status == "contracted"
+                    # "The first executive contract, for 180 tanks, followed; most of
+                    # those have already arrived": that contract and its deliveries
+                    and event.status in {"contracted", "delivering", "delivered"}
                     and any(e.status == "contracted" and e.anchored for e in deal.events)
                 ) or self._earlier_purchase(f, event, deal):
                     # "A first executive contract for 180 tanks followed": another

@@ -53,6 +53,12 @@ _FROM = re.compile(
     # "expelled it from the F-35 programme after Ankara": a clause word ends the phrase
     r"\bfrom\s+(?:the\s+)?(?:(?!(?:after|before|when|while|but|since|because|as)\s)[\w-]+\s+){0,3}$"
 )
+_RIVAL_FROM = re.compile(
+    r"(?i)\b(?:over|beat|beating|against|ahead of)\s+(?:[\w-]+\s+){0,3}?(?:bids?|offers?|"
+    r"rivals?|competitors?|proposals?|designs?|competition)\s+from\s+(?:the\s+)?"
+    # "over offers from France and Germany": each of the listed bidders
+    r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:,\s+|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?){0,4}$"
+)
 _WITH = re.compile(
     r"(?i)\b(?:contract|agreement|deal|order|accord|memorandum|letter of intent)s?\s+"
     r"(?:[\w$€£.,-]+\s+){0,4}?with\s+(?:the\s+)?$"
@@ -391,6 +397,8 @@ def find_seller(
             continue  # the customer an order comes from, not a seller
         if m.kind == "country" and _PLACE_NOUN.match(_after(sentence, m)):
             continue
+        if _RIVAL_FROM.search(before):
+            continue  # "the British design over bids from France": a losing bidder
         rule = "from" if _FROM.search(before) else "contract-with" if _WITH.search(before) else None
         if rule is None:
             continue

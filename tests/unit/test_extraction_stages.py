@@ -2690,6 +2690,60 @@ _BATCH_46: list[Any] = [
     ),
 ]
 
+_BATCH_47: list[Any] = [
+    pytest.param(
+        "Frigates\nOSLO - Norway selected the Type 26 frigate, picking the British "
+        "design over offers from France and Germany.",
+        [
+            ("Norway", "United Kingdom", "Type 26", "announced", None, None),
+        ],
+        id="losing-bids-from-other-countries-sell-nothing",
+    ),
+    pytest.param(
+        "Frigates\nLONDON - The Royal Navy is already building eight Type 26 frigates of its own.",
+        [
+            ("United Kingdom", "United Kingdom", "Type 26", "contracted", 8, 8),
+        ],
+        id="building-of-its-own",
+    ),
+    pytest.param(
+        "Carriers\nBUCHAREST - The army has received most of the 227 Piranha 5 "
+        "vehicles it ordered in 2018 from General Dynamics.",
+        [
+            ("Romania", "United States", "Piranha 5", "delivering", 227, 227),
+        ],
+        id="received-most-of-them",
+    ),
+    pytest.param(
+        "Guns\nVIENNA - Austria ordered 36 Skyranger 30 systems on Pandur vehicles, "
+        "and Denmark signed for 16 on Piranha V vehicles later that year.",
+        [
+            ("Austria", "Germany", "Skyranger 30", "contracted", 36, 36),
+            ("Denmark", "Germany", "Skyranger 30", "contracted", 16, 16),
+        ],
+        id="a-carrier-and-a-bare-count-of-the-next-buyer",
+    ),
+    pytest.param(
+        "Guns\nVIENNA - Austria ordered 36 Skyranger 30 systems from Rheinmetall. "
+        "Germany, the launch customer, has 19 on order.",
+        [
+            ("Austria", "Germany", "Skyranger 30", "contracted", 36, 36),
+            ("Germany", "Germany", "Skyranger 30", "contracted", 19, 19),
+        ],
+        id="an-apposition-and-a-count-on-order",
+    ),
+    pytest.param(
+        "Tanks\nWARSAW - Poland signed a second executive contract for 180 K2 tanks "
+        "on Friday. The first executive contract, for 180 tanks, followed in 2022; "
+        "most of those have already arrived.",
+        [
+            ("Poland", "South Korea", "K2", "contracted", 180, 180),
+            ("Poland", "South Korea", "K2", "delivering", 180, 180),
+        ],
+        id="the-first-contract-and-its-deliveries-beside-the-second",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2720,6 +2774,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     44: (date(2024, 6, 1), _BATCH_44),
     45: (date(2024, 6, 1), _BATCH_45),
     46: (date(2024, 6, 1), _BATCH_46),
+    47: (date(2025, 6, 1), _BATCH_47),
 }
 
 
