@@ -186,7 +186,10 @@ _ELLIPTIC_SUBJECT_GAP = re.compile(
 """Between a subject and its verb: adverbs, or an apposition (", the launch customer,")."""
 _SHARE_BEFORE = re.compile(rf"(?i)(?<![\w.,-])(?P<n>{_COUNT})\s+$")
 _SUBJECT_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+|but\s+|while\s+)?(?:the\s+)?")
-_TYPE_ANAPHOR = re.compile(r"(?i)[^,.;]{0,50}?\b(?:the|that) (?:same )?(?:type|model|design)\b")
+_TYPE_ANAPHOR = re.compile(
+    r"(?i)[^,.;]{0,50}?\b(?:the|that) (?:same )?(?:type|model|design|jet|aircraft|fighter|"
+    r"helicopter|drone|tank|howitzer|gun|frigate|submarine|system)\b"
+)
 """The equipment just named, as the object of the clause's cue: "signed a letter of intent
 in June to explore acquiring the type"."""
 _SUBJECT_LIST = re.compile(r"(?i)\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?")
@@ -386,7 +389,7 @@ _ON_ORDER = re.compile(
 """A purchase not delivered yet, however old: "ordered in 2022, with deliveries
 planned between 2027 and 2028"."""
 _NOT_ARRIVED = re.compile(
-    r"(?i)\b(?:not one|none|neither) of (?:those|these|them|the)\b|"
+    r"(?i)\b(?:not one|none|neither) of (?:those|these|them|the|which)\b|"
     r"\b(?:they|those|these)\b[^.;]{0,40}\b(?:yet to|not yet|still not)\b|"
     # "The first Griffons are due next year."
     r"\bfirst\b[^.;]{0,40}\b(?:is|are) (?:now |still )?(?:due|expected|scheduled) "
@@ -425,6 +428,8 @@ _LINKED_COMPANY = re.compile(r"(?i)\b(?:from|with|by|to|and)\s+(?:the\s+)?(?:[\w
 
 _CLAUSE_BREAK = re.compile(
     r";|,\s+(?:after|before|while|but|although|whereas|when|since|as)\b|\s+(?:after|before|but|whereas)\s+"
+    # ", arguing that the money was better spent on the KAAN": the speaker's reasons
+    r"|,\s+(?=(?:arguing|saying|adding|noting|explaining|insisting|claiming)\s+that\b)"
     # ", and is upgrading its F-16s", ", and later with the F-35": a verb or adverb after
     # ", and" starts a clause of its own.
     r"|,\s+and\s+(?=(?:is|are|was|were|has|have|had|will|would|later|then|now|also|it|they|"
@@ -1293,7 +1298,8 @@ class Assembler:
         if previous.last_sentence < f.sentence.index - 2:
             return []
         events: list[Event] = []
-        for low, high in clauses(f.body):
+        bounds = clauses(f.body)
+        for index, (low, high) in enumerate(bounds):
             cue = strongest([c for c in f.cues if low <= c.start < high])
             if cue is None:
                 continue
@@ -1304,6 +1310,13 @@ class Assembler:
             buyers = self._clause_subjects(f, low, verb)
             if not buyers or previous.buyer in buyers:
                 continue  # the same buyer's purchase is the deal itself (see _target)
+            for later_low, later_high in bounds[index + 1 :]:
+                if any(later_low <= m.start < later_high for m in f.mentions):
+                    break
+                # "Iraq signed a contract for the jet in 2015 but never took delivery,
+                # and later dropped the plan": the same subject's later stage
+                later = [c for c in f.cues if later_low <= c.start < later_high]
+                cue = strongest([cue, *later]) or cue
             for name in buyers:
                 quantity = None
                 if found is not None and len(buyers) == 1:
@@ -1697,6 +1710,8 @@ class Assembler:
         text = f.body[bounds[0] : bounds[1]]
         if _ON_ORDER.search(f.body):
             return False  # "an order book that includes 32 F-35As bought in 2020"
+        if _NOT_ARRIVED.search(f.body, position or 0):
+            return False  # "83 Tejas ordered in 2021, none of which has been delivered"
         flown = (
             position is not None
             and _FLIES_BEFORE.search(f.body, max(0, position - 60), position) is not None

@@ -183,6 +183,9 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
     aliases (the service passes its party table, so names agree with the API).
     """
     g = Gazetteer()
+    # "ANKA", "GRIPEN": a one-word name in capitals, added last (a company's or a
+    # country's own spelling comes first)
+    shouted: list[tuple[str, str]] = []
     # Systems first: a designation that is also a country code must stay a system.
     for entry in _read(folder, "systems.yaml"):
         system = System(
@@ -196,6 +199,8 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
         g.systems[system.name] = system
         for spelling in [system.name, *entry.get("aliases", [])]:
             g.add(spelling, "system", system.name, f"gazetteer:systems/{system.name}")
+            if spelling.isalpha() and len(spelling) >= 4 and not spelling.isupper():
+                shouted.append((spelling.upper(), system.name))
     for entry in _read(folder, "manufacturers.yaml"):
         company = Company(entry["name"], entry["country"])
         g.companies[company.name] = company
@@ -210,6 +215,8 @@ def load_gazetteer(folder: Path, countries: Iterable[tuple[str, str]]) -> Gazett
                     g.agencies[spelling] = country
     for spelling, country in countries:
         g.add(spelling, "country", country, f"parties:{country}")
+    for spelling, name in shouted:
+        g.add(spelling, "system", name, f"gazetteer:systems/{name}")
     g.compile()
     cues = _read(folder, "cues.yaml")
     g.cue_triggers = []

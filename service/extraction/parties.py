@@ -40,7 +40,9 @@ _BUYS_AFTER = re.compile(
     r"(?:has|have|had)\s+(?:[\w-]+\s+){0,5}on order)\b"
 )
 _WHOSE_PURCHASE = re.compile(
-    r"(?i)^,\s+(?:whose\s+(?:[\w-]+\s+){0,3}?|which\s+(?:has\s+|had\s+|have\s+|also\s+|already\s+)*)"
+    # "Myanmar and Nigeria, which both bought JF-17s"
+    r"(?i)^,\s+(?:whose\s+(?:[\w-]+\s+){0,3}?|which\s+(?:has\s+|had\s+|have\s+|also\s+|already\s+|"
+    r"both\s+|all\s+|each\s+)*)"
     r"(?:placed|signed|ordered|bought|purchased|acquired|selected|chose|received|took delivery)\b"
     # "The Netherlands and Austria, which are buying nine C-390s between them"
     r"|^,\s+which\s+(?:is|are)\s+(?:also\s+|jointly\s+)?(?:buying|acquiring|purchasing|ordering)\b"
@@ -122,9 +124,10 @@ def _locates_company(sentence: Sentence, mention: Mention, following: Mention | 
 
 
 _ORDER_FROM = re.compile(
-    r"(?i)\b(?:order|orders|contract|contracts)\s+(?:[\w$€£.,-]+\s+){0,3}?from\s+(?:the\s+)?$"
+    r"(?i)\b(?:order|orders|contract|contracts)\s+(?:(?!for\s)[\w$€£.,-]+\s+){0,3}?from\s+(?:the\s+)?$"
 )
-""""Rheinmetall has received an order from the German armed forces": who orders buys."""
+""""Rheinmetall has received an order from the German armed forces": who orders buys (not
+"an order for CH-4 drones from China": what the order is for comes from there)."""
 
 
 def find_buyer(

@@ -2744,6 +2744,54 @@ _BATCH_47: list[Any] = [
     ),
 ]
 
+_BATCH_48: list[Any] = [
+    pytest.param(
+        "Drones\nJAKARTA - Indonesia signed a contract with Turkish Aerospace for 12 ANKA drones.",
+        [
+            ("Indonesia", "Turkey", "Anka", "contracted", 12, 12),
+        ],
+        id="a-name-in-capitals",
+    ),
+    pytest.param(
+        "Drones\nJAKARTA - The deal follows Indonesia's earlier order for CH-4 "
+        "drones from China, which entered service in 2019.",
+        [
+            ("Indonesia", "China", "CH-4", "delivered", None, None),
+        ],
+        id="its-earlier-order-for",
+    ),
+    pytest.param(
+        "Jets\nANKARA - Turkey has decided not to go ahead with the purchase of 40 "
+        "F-16 Block 70 fighters from the United States, arguing that the money was "
+        "better spent on the KAAN fighter.",
+        [
+            ("Turkey", "United States", "F-16", "cancelled", 40, 40),
+        ],
+        id="decided-not-to-go-ahead-and-the-reasons-given",
+    ),
+    pytest.param(
+        "Jets\nNEW DELHI - The air force waits for the 83 Tejas Mk1A fighters "
+        "ordered from HAL in 2021, none of which has been delivered.",
+        [
+            ("India", "India", "Tejas Mk1A", "contracted", 83, 83),
+        ],
+        id="none-of-which-has-been-delivered",
+    ),
+    pytest.param(
+        "Jets\nBAKU - Azerbaijan signed for 40 JF-17 fighters from Pakistan. It is "
+        "the third foreign operator after Myanmar and Nigeria, which both bought "
+        "JF-17s from Pakistan. Iraq also signed a contract for the jet in 2015 but "
+        "never took delivery, and later dropped the plan.",
+        [
+            ("Azerbaijan", "Pakistan", "JF-17", "contracted", 40, 40),
+            ("Myanmar", "Pakistan", "JF-17", "contracted", None, None),
+            ("Nigeria", "Pakistan", "JF-17", "contracted", None, None),
+            ("Iraq", "Pakistan", "JF-17", "cancelled", None, None),
+        ],
+        id="which-both-bought-and-another-buyer-of-the-jet-dropped-it",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2775,6 +2823,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     45: (date(2024, 6, 1), _BATCH_45),
     46: (date(2024, 6, 1), _BATCH_46),
     47: (date(2025, 6, 1), _BATCH_47),
+    48: (date(2024, 6, 1), _BATCH_48),
 }
 
 
