@@ -293,6 +293,7 @@ _CUT_TO = re.compile(
     rf"(?:from\s+(?:{_COUNT})\s+)?to\s+(?:only\s+|just\s+)?(?P<n>{_COUNT})\b"
 )
 """A later count of the same order: "in 2022 it cut the order to three"."""
+_CUT_WORDS = re.compile(r"(?i)\b(?:cut|reduce|lowered|trimmed|scaled|raised|increased)")
 _OWN_COUNT = re.compile(r"(?i)\b(?:its|their)\s+(?:own\s+)?(?:first\s+|initial\s+)?$")
 """A count the subject owns: "its first 12 K9s"."""
 _FIRST_OF_N = re.compile(
@@ -308,10 +309,11 @@ _BOUGHT_FLEET = re.compile(
 dozen FA-50s bought in 2014", "operates 36 Rafale jets, acquired under a 2016 contract"."""
 _BUY_N_OF_THEM = re.compile(
     r"(?i)\b(?:buy|buys|buying|order|orders|ordering|acquire|acquires|acquiring|purchase|"
-    rf"purchases|purchasing|procure|procures|procuring)\s+(?P<n>{_COUNT})\s+of\s+(?:them|these)\b"
+    rf"purchases|purchasing|procure|procures|procuring|make|build|produce|deliver|supply)\s+"
+    rf"(?:about\s+|around\s+|some\s+)?(?P<n>{_COUNT})\s+of\s+(?:them|these)\b"
 )
 """A count the system's own clause gives later: "chosen the Redback ... and will buy
-129 of them"."""
+129 of them", "AK-203 rifles from a joint venture that is to make about 600,000 of them"."""
 
 
 _WHICH_WERE = re.compile(
@@ -414,6 +416,9 @@ _IN_SERVICE = re.compile(
     r"have been in service|has been in service|entered service)\b"
 )
 _COMPANY_SUBJECT = re.compile(r"^(?:The\s+)?$")
+_COMPANY_ANAPHOR = re.compile(
+    r"(?i)the\s+(?:shipbuilder|shipyard|company|manufacturer|firm|group|contractor|maker)\b"
+)
 _PRONOUN_SUBJECT = re.compile(r"(?:It|They)\s")
 _GENERIC_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:government|ministry|defen[cs]e ministry|army|navy|air force|military|"
@@ -477,7 +482,8 @@ _CLAUSE_BREAK = re.compile(
     # after "and" is a clause of its own, comma or not.
     r"|\s+and\s+(?=(?:is|are|was|were|has|have|had|does|do|did)\s+(?:not|never)\b)"
     # "plans to buy 300 ATAGS howitzers and is testing guns offered by Indian firms"
-    r"|\s+and\s+(?=(?:is|are)\s+(?:now\s+|also\s+|still\s+)?[a-z]+ing\b)"
+    r"|\s+and\s+(?=(?:is|are)\s+(?:now\s+|also\s+|still\s+)?(?:[a-z]+ing|in\s+talks|"
+    r"in\s+negotiations|in\s+discussions)\b)"
     # "is buying more Patriot systems and has already handed IRIS-T launchers to Ukraine":
     # a second verb with its own auxiliary is a clause of its own.
     r"|\s+and\s+(?=(?:has|have|had)\s+(?:already\s+|also\s+|since\s+)?[a-z]+ed\b)"
@@ -497,6 +503,7 @@ _HAS_THEN_BOUGHT = re.compile(
     r"(?i)\b(?:operates|operate|flies|fly|fields|uses)\s[^.;,]{1,40}?(\s+and\s+)"
     r"(?=(?:also\s+)?(?:ordered|bought|purchased|signed|acquired)\s)"
 )
+_HAS_WORDS = re.compile(r"operate|flies|fly |fields|uses")
 """What a country has, then what it bought: "already operates Patriot batteries and
 ordered six IRIS-T SLM fire units" (two clauses without a comma)."""
 
@@ -505,7 +512,7 @@ ordered six IRIS-T SLM fire units" (two clauses without a comma)."""
 def _breaks(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the clause breaks of a sentence (asked for many times per sentence)."""
     spans = [match.span() for match in _CLAUSE_BREAK.finditer(text)]
-    if " and " in text:
+    if " and " in text and _HAS_WORDS.search(text):
         spans += [match.span(1) for match in _HAS_THEN_BOUGHT.finditer(text)]
         spans.sort()
     return tuple(spans)
@@ -866,7 +873,20 @@ class Assembler:
                 if any(m.kind in {"country", "company"} for m in f.mentions if m not in own):
                     return None, None
         found = find_seller(f.sentence, f.mentions, self.g, anchor)
+        if found is None and _COMPANY_ANAPHOR.match(f.body, f.sentence.body_start):
+            found = self._company_before(f)
         return found if found else (None, None)
+
+    def _company_before(self, f: Facts) -> tuple[str, str] | None:
+        """ "The shipbuilder is also building six HDP-2200 vessels for Manila": the
+        company the sentences just before named sells."""
+        for index in range(f.sentence.index - 1, max(-1, f.sentence.index - 4), -1):
+            before = self.facts_by_index.get(index)
+            companies = before.companies() if before is not None else []
+            if companies:
+                name = companies[-1].name
+                return self.g.companies[name].country, f"seller:company-anaphor/{name}"
+        return None
 
     def _buyer(self, f: Facts, seller: str | None) -> tuple[str | None, str | None]:
         key = (f.sentence.index, seller)
@@ -1011,7 +1031,7 @@ class Assembler:
         clause revises the order to ("for five of the aircraft, but in 2022 it cut the
         order to three": three)."""
         events = self._events_of(f)
-        cut = _CUT_TO.search(f.body) if events and " to " in f.body else None
+        cut = _CUT_TO.search(f.body) if events and _CUT_WORDS.search(f.body) else None
         if cut is not None:
             n = parse_number(cut.group("n"))
             for event in events:

@@ -121,7 +121,11 @@ _VAGUE = compile_lower(
 _TOTAL = re.compile(
     r"(?i)(?:\b(?:batch|tranche|shipment|instalment|installment|part|portion)s? of "
     r"(?:the |an order (?:for|of) )?"
-    rf"(?P<a>{_NUM})\b|(?<![\w/.-])(?:{_NUM}|half) of (?:the |its |their )?(?P<b>{_NUM})\b(?! of)"
+    rf"(?P<a>{_NUM})\b(?!\.\d)|(?<![\w/.-])(?:{_NUM}|half) of (?:the |its |their )?(?P<b>{_NUM})\b"
+    # not a calibre: "72,400 of the 7.62mm rifles"
+    r"(?! of)(?!\.\d|\s*mm\b)"
+    # "72,400 of the 7.62mm rifles": the count of them all, by calibre
+    rf"|(?<![\w/.-])(?P<d>{_NUM}) of (?:the |its |their )\d+(?:\.\d+)?\s*mm\b"
     # "increased its order by 100, bringing the total to 623"
     rf"|\b(?:bringing|taking|raising) (?:the|its|their) (?:total|order|fleet) to (?P<c>{_NUM})\b)"
 )
@@ -369,7 +373,7 @@ def find_totals(text: str) -> list[Quantity]:
         )
     # every total is "... of N" or "... to N": most sentences have neither
     for match in _TOTAL.finditer(text) if " of " in low or " to " in low else ():
-        raw = match.group("a") or match.group("b") or match.group("c")
+        raw = match.group("a") or match.group("b") or match.group("c") or match.group("d")
         n = parse_number(raw) if raw else None
         if n is None or re.fullmatch(r"(?:19|20)\d\d", raw or ""):
             continue

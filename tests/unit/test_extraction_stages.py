@@ -2792,6 +2792,66 @@ _BATCH_48: list[Any] = [
     ),
 ]
 
+_BATCH_49: list[Any] = [
+    pytest.param(
+        "Rifles\nNEW DELHI - India ordered 73,000 SIG716 rifles from SIG Sauer this "
+        "year. The army bought 72,400 of the 7.62mm rifles in 2019; all of them were "
+        "delivered by 2020.",
+        [
+            ("India", "United States", "SIG716", "contracted", 73000, 73000),
+            ("India", "United States", "SIG716", "delivered", 72400, 72400),
+        ],
+        id="a-count-of-rifles-by-their-calibre",
+    ),
+    pytest.param(
+        "Rifles\nNEW DELHI - The Indian Army continues to receive AK-203 rifles from "
+        "a joint venture that is to make about 600,000 of them.",
+        [
+            ("India", "Russia", "AK-203", "delivering", 600000, 600000),
+        ],
+        id="continues-to-receive-and-a-count-to-make",
+    ),
+    pytest.param(
+        "Ships\nULSAN - The Philippine Navy took delivery of BRP Miguel Malvar, the "
+        "first of two HDC-3100 corvettes ordered from Hyundai Heavy Industries.",
+        [
+            ("Philippines", "South Korea", "HDC-3100", "delivering", 2, 2),
+        ],
+        id="a-named-ship-the-first-of-two",
+    ),
+    pytest.param(
+        "Ships\nULSAN - Hyundai Heavy Industries delivered two corvettes to Manila "
+        "last year. The shipbuilder is also building six HDP-2200 patrol vessels for "
+        "the Philippines under a 2022 contract.",
+        [
+            ("Philippines", "South Korea", "HDP-2200", "contracted", 6, 6),
+        ],
+        id="the-shipbuilder-named-before-sells",
+    ),
+    pytest.param(
+        "Ships\nMANILA - Hyundai Heavy Industries delivered the navy's two Jose "
+        "Rizal-class frigates to the Philippines in 2021.",
+        [
+            ("Philippines", "South Korea", "Jose Rizal-class", "delivered", 2, 2),
+        ],
+        id="delivered-the-equipment",
+    ),
+    pytest.param(
+        "Radars\nMANILA - The Philippines agreed in 2024 to buy Japanese radars and "
+        "is in talks with Sweden about Gripen fighters.",
+        [],
+        id="talks-are-a-clause-of-their-own",
+    ),
+    pytest.param(
+        "Air defence\nRIGA - Latvia's NASAMS battery, bought from Norway and "
+        "delivered in the spring, took part in the exercise.",
+        [
+            ("Latvia", "Norway", "NASAMS", "delivered", None, None),
+        ],
+        id="bought-and-delivered-in-the-spring",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2824,6 +2884,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     46: (date(2024, 6, 1), _BATCH_46),
     47: (date(2025, 6, 1), _BATCH_47),
     48: (date(2024, 6, 1), _BATCH_48),
+    49: (date(2024, 6, 1), _BATCH_49),
 }
 
 
