@@ -68,6 +68,12 @@ _ANAPHOR_UNIT = re.compile(
     r"launchers|systems|batteries|howitzers|frigates|ships|vessels|submarines|rifles|shells|radars|"
     r"weapons|boats|air vehicles|units)\b"
 )
+_DEMONSTRATIVE = re.compile(
+    r"(?i)\b(?:those|these)\s+(?:[\w-]+\s+)?(aircraft|jets|fighters|helicopters|tanks|vehicles|"
+    r"drones|missiles|launchers|systems|batteries|howitzers|guns|frigates|ships|vessels|"
+    r"submarines|rifles|radars|boats|trainers)\b"
+)
+"""Equipment the sentence before named: "Vietnam bought 36 of those fighters"."""
 _DETERMINER = r"(?:the\s+|its\s+|their\s+)?"
 _NOT_OBJECT = re.compile(
     r"(?i)(?:version|variant|derivative|successor|upgrade|development) (?:of|to)\s+"
@@ -208,6 +214,13 @@ _ADDED_MORE = re.compile(
     rf"\s+(?P<n>{_COUNT})\s+more\b"
 )
 """A later clause's purchase of more: "ordered 523 Boxers in 2019, and added 100 more"."""
+_NEXT_BATCH = re.compile(
+    rf"(?i){_LATER}(?:(?:it|they|the\s+[a-z]+)\s+)?(?:{_LATER})(?:ordered|bought|signed\s+for|added|placed)\s+"
+    r"(?:a|an)\s+(?:second|third|fourth|new|follow-on|further|additional)\s+"
+    rf"(?:batch|tranche|order|lot)\s+(?:of|for)\s+(?P<n>{_COUNT})\b"
+)
+"""A later clause's next batch: "signed for eight in 2019, and in 2022 it ordered a second
+batch of eight" (another contract, even of the same count)."""
 _MORE_FROM = re.compile(
     rf"(?i)(?P<n>{_COUNT})\s+(?:more\b[^.;,]{{0,40}}?|(?:[\w-]+\s+){{0,2}}?)\bfrom\b"
 )
@@ -288,12 +301,15 @@ _REVISED = re.compile(
 )
 """A count a deal no longer has: "three rather than the five it ordered"."""
 _CUT_TO = re.compile(
-    r"(?i)\b(?:cut|cuts|reduced|reduces|lowered|trimmed|scaled back|raised|increased)\s+"
-    r"(?:the|its|their|that)\s+(?:order|purchase|buy|contract|requirement)\s+"
-    rf"(?:from\s+(?:{_COUNT})\s+)?to\s+(?:only\s+|just\s+)?(?P<n>{_COUNT})\b"
+    r"(?i)\b(?:cut|cuts|reduce|reduced|reduces|lower|lowers|lowered|trim|trims|trimmed|"
+    r"scale back|scales back|scaled back|raise|raises|raised|increase|increases|increased)\s+"
+    r"(?:the|its|their|that)\s+(?:order|purchase|buy|contract|requirement)"
+    # "reduce its order for Hunter-class frigates from nine to six ships"
+    r"(?:\s+for\s+[^,.;]{1,60}?)?"
+    rf"\s+(?:from\s+(?:{_COUNT})\s+)?to\s+(?:only\s+|just\s+)?(?P<n>{_COUNT})\b"
 )
 """A later count of the same order: "in 2022 it cut the order to three"."""
-_CUT_WORDS = re.compile(r"(?i)\b(?:cut|reduce|lowered|trimmed|scaled|raised|increased)")
+_CUT_WORDS = re.compile(r"(?i)\b(?:cut|reduc|lower|trim|scale|raise|increase)")
 _OWN_COUNT = re.compile(r"(?i)\b(?:its|their)\s+(?:own\s+)?(?:first\s+|initial\s+)?$")
 """A count the subject owns: "its first 12 K9s"."""
 _FIRST_OF_N = re.compile(
@@ -307,6 +323,11 @@ _BOUGHT_FLEET = re.compile(
 )
 """A fleet that is a purchase: "a fleet of 40 F-35As that Seoul bought in 2014", "flies a
 dozen FA-50s bought in 2014", "operates 36 Rafale jets, acquired under a 2016 contract"."""
+_BUYING_N = re.compile(
+    r"(?i),\s+(?:ordering|buying|purchasing|acquiring|signing for)\s+"
+    rf"(?P<n>{_COUNT})(?=\s+(?:in|last|this|earlier|at)\b|\s*[,.;]|$)"
+)
+"""A count after the system's own clause: "the KC-390 transport, ordering five in 2019"."""
 _BUY_N_OF_THEM = re.compile(
     r"(?i)\b(?:buy|buys|buying|order|orders|ordering|acquire|acquires|acquiring|purchase|"
     rf"purchases|purchasing|procure|procures|procuring|make|build|produce|deliver|supply)\s+"
@@ -396,7 +417,10 @@ _NOT_ARRIVED = re.compile(
     # "The first Griffons are due next year."
     r"\bfirst\b[^.;]{0,40}\b(?:is|are) (?:now |still )?(?:due|expected|scheduled) "
     r"(?:to (?:arrive|enter service|be delivered) )?"
-    r"(?:next year|later|in (?:19|20)\d\d|by (?:19|20)\d\d)\b"
+    r"(?:next year|later|in (?:19|20)\d\d|by (?:19|20)\d\d)\b|"
+    # "The rest of the first batch is due by the end of next year."
+    r"\b(?:the rest|the remainder|the remaining)\b[^.;]{0,40}\b(?:is|are) (?:now |still )?"
+    r"(?:due|expected|scheduled)\b"
 )
 """A purchase reported as not delivered: "Not one of those jets has yet reached"."""
 _DELAYED = re.compile(
@@ -416,6 +440,10 @@ _IN_SERVICE = re.compile(
     r"have been in service|has been in service|entered service)\b"
 )
 _COMPANY_SUBJECT = re.compile(r"^(?:The\s+)?$")
+_BUILDS_AFTER = re.compile(
+    r"(?i)\s+(?:is|are|was|were|has been|have been)?\s*(?:already\s+|now\s+|also\s+|currently\s+)?"
+    r"(?:building|builds|constructing|producing|assembling)\b"
+)
 _COMPANY_ANAPHOR = re.compile(
     r"(?i)the\s+(?:shipbuilder|shipyard|company|manufacturer|firm|group|contractor|maker)\b"
 )
@@ -946,6 +974,8 @@ class Assembler:
             return after
         if (of_them := _count_of(_BUY_N_OF_THEM.search(f.body, mention.end, high), 0)) is not None:
             return of_them
+        if (bare := _count_of(_BUYING_N.search(f.body, mention.end, high))) is not None:
+            return bare
         for q in f.quantities:
             if q.start in taken or (q.rule == "quantity:vague" and q.start < mention.start - 60):
                 continue
@@ -995,6 +1025,11 @@ class Assembler:
         )
         for key, value in extra.items():
             setattr(event, key, value)
+        if seller is None and (builder := self._builder(f)) is not None:
+            # "BAE Systems Australia is building the ships under a 2018 contract"
+            event.seller = self.g.companies[builder].country
+            event.seller_rule = f"seller:builder-company/{builder}"
+            event.adjacent_company = event.adjacent_company or builder
         if buyer is None and seller_rule and "-company/" in seller_rule:
             # "France is replacing them with new Rafales ordered from Dassault": the
             # sentence's subject buys from a company of its own country.
@@ -1003,6 +1038,14 @@ class Assembler:
             if subject is not None and subject.name == seller and body.startswith(subject.text):
                 event.buyer, event.buyer_rule = seller, "buyer:domestic"
         return event
+
+    @staticmethod
+    def _builder(f: Facts) -> str | None:
+        """The company opening the sentence as the builder of what it reports."""
+        first = next((m for m in f.mentions if m.kind == "company"), None)
+        if first is None or not _COMPANY_SUBJECT.match(f.body[f.sentence.body_start : first.start]):
+            return None
+        return first.name if _BUILDS_AFTER.match(f.body, first.end) else None
 
     def _adjacent_company(self, f: Facts, mention: Mention) -> str | None:
         for c in f.companies():
@@ -1035,9 +1078,16 @@ class Assembler:
         if cut is not None:
             n = parse_number(cut.group("n"))
             for event in events:
-                if event.quantity is not None and event.quantity.end <= cut.start():
+                if (event.quantity is not None and event.quantity.end <= cut.start()) or (
+                    event.quantity is None and (event.position or len(f.body)) < cut.end()
+                ):
                     event.quantity = Quantity(
-                        n, n, cut.group(), event.quantity.unit, *cut.span(), "quantity:revised"
+                        n,
+                        n,
+                        cut.group(),
+                        event.quantity.unit if event.quantity else None,
+                        *cut.span(),
+                        "quantity:revised",
                     )
         return events
 
@@ -1276,7 +1326,8 @@ class Assembler:
         )
         if anaphor or quantity is not None:
             kind = _unit_kind(anaphor.group(1)) if anaphor else _unit_kind(quantity.unit or "")  # type: ignore[union-attr]
-            return [self._event(f, None, False, quantity=quantity, category_hint=kind)]
+            first = self._event(f, None, False, quantity=quantity, category_hint=kind)
+            return [first, *self._next_batches(f, first)]
         if deal_word or (f.status and _PRONOUN.search(f.body)):
             # "the contract", or "The first three of them were handed over"
             event = self._event(f, None, False, quantity=quantity, generic=True)
@@ -1304,6 +1355,32 @@ class Assembler:
             )
             is not None
         )
+
+    def _next_batches(self, f: Facts, first: Event) -> list[Event]:
+        """ "Bulgaria signed for eight of the jets in 2019, and in 2022 it ordered a second
+        batch of eight worth $1.3 billion": a later clause's own purchase of the equipment
+        a sentence naming no system reports (another contract, labelling rule 7)."""
+        batches: list[Event] = []
+        for low, high in clauses(f.body)[1:]:
+            found = _NEXT_BATCH.match(f.body, low, high) or _ADDED_MORE.match(f.body, low, high)
+            if found is None:
+                continue
+            cue = strongest([c for c in f.cues if low <= c.start < high]) or first.cue
+            money = next((m for m in f.money if low <= m.start < high), None)
+            batches.append(
+                dataclasses.replace(
+                    first,
+                    status=cue.status if cue else first.status,
+                    cue=cue,
+                    quantity=_count_of(found),
+                    money=money,
+                    position=low,
+                    separate=True,
+                )
+            )
+            if first.money is not None and money is first.money:
+                first.money = None
+        return batches
 
     def _elliptic_purchases(self, f: Facts) -> list[Event]:
         """ "Portugal signed for five C-390s in 2019. Hungary ordered two in 2020": a
@@ -1572,6 +1649,8 @@ class Assembler:
             if any(low <= m.start < high and not _carrier(f.body, m) for m in f.systems()):
                 break
             cue = strongest([c for c in f.cues if low <= c.start < high])
+            if cue is not None and f.distractor and self._spoiled(f, cue.start):
+                continue  # "and has signed a memorandum on defence industry cooperation"
             in_clause = [m for m in f.mentions if low <= m.start < high]
             # "..., and Sweden, South Korea and the Czech Republic have also ordered it"
             listed = [b for b in listed_subjects(f.sentence, in_clause) if b != event.buyer]
@@ -1585,6 +1664,7 @@ class Assembler:
                 more := _MORE_FROM.match(f.body, start, high)
                 or _FURTHER.match(f.body, start, high)
                 or _ADDED_MORE.match(f.body, start, high)
+                or _NEXT_BATCH.match(f.body, start, high)
             ) is not None:
                 # "..., and 32 more from Norway, the first of which arrived": a purchase
                 # of its own, from the seller its clause names
@@ -1808,6 +1888,12 @@ class Assembler:
 
     def _target_for_generic(self, event: Event) -> Deal | None:
         kind = event.category_hint
+        pointed = self._demonstrative_system(event)
+        if pointed is not None:
+            # "...pilots for the Su-30MK2 fighters. Vietnam bought 36 of those fighters":
+            # the equipment the sentence before named, not the deal it reported
+            buyer = event.buyer or self.primary_buyer
+            return self._find_deal(buyer, pointed) or self._new_deal(buyer, pointed)
         if event.money is not None and event.quantity is None and self.touched:
             # "...12 AH-1Z helicopters, 28 engines and 2,000 APKWS rockets. The package is
             # estimated at $997 million": the value of the deal the last sentence
@@ -1852,6 +1938,21 @@ class Assembler:
             return None
         buyer = event.buyer or self.primary_buyer or self.named_buyers.get(self._family(best[-1]))
         return self._new_deal(buyer, best[-1])
+
+    def _demonstrative_system(self, event: Event) -> str | None:
+        """The system "those fighters" points to: the last one of the unit's kind the
+        sentence before names, when no deal of it was reported yet."""
+        found = _DEMONSTRATIVE.search(event.sentence.text)
+        before = self.facts_by_index.get(event.sentence.index - 1)
+        if found is None or before is None:
+            return None
+        kind = _unit_kind(found.group(1))
+        named = [
+            m.name for m in before.systems() if compatible(kind, self.g.systems[m.name].category)
+        ]
+        if not named or any(d.system == named[-1] for d in self.touched[-_LOOKBACK:]):
+            return None
+        return named[-1]
 
     def _new_deal(self, buyer: str | None, system: str) -> Deal:
         deal = Deal(buyer=buyer, system=system)
@@ -2120,6 +2221,8 @@ class Assembler:
                     self._buyer_or_fallback(event, f)
                 untouched = not self.touched
                 deal = None if event.floating else self._target_for_generic(event)
+                if deal is not None and event.separate:
+                    deal = self._new_deal(deal.buyer, deal.system)  # a later batch of it
                 if deal is None:
                     if event.status in {"intent", "approved"}:
                         self.unanchored.append(event)

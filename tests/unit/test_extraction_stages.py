@@ -2852,6 +2852,61 @@ _BATCH_49: list[Any] = [
     ),
 ]
 
+_BATCH_50: list[Any] = [
+    pytest.param(
+        "Frigates\nCANBERRA - The government will reduce its order for Hunter-class "
+        "frigates from nine to six ships. BAE Systems Australia is building the "
+        "ships at Osborne under a contract signed in 2018.",
+        [
+            ("Australia", "United Kingdom", "Type 26", "contracted", 6, 6),
+        ],
+        id="reduce-its-order-from-nine-to-six-and-the-builder-sells",
+    ),
+    pytest.param(
+        "Jets\nSOFIA - The first F-16 Block 70 fighter for Bulgaria landed on "
+        "Thursday. Bulgaria signed for eight of the Lockheed Martin jets in 2019, "
+        "and in 2022 it ordered a second batch of eight. The rest of the first batch "
+        "is due next year.",
+        [
+            ("Bulgaria", "United States", "F-16", "delivering", 8, 8),
+            ("Bulgaria", "United States", "F-16", "contracted", 8, 8),
+        ],
+        id="a-second-batch-of-the-same-count",
+    ),
+    pytest.param(
+        "Transports\nLISBON - Portugal was the first European customer for the "
+        "KC-390 transport, ordering five in 2019. The air force has since taken "
+        "delivery of three of them.",
+        [
+            ("Portugal", "Brazil", "KC-390", "delivering", 5, 5),
+        ],
+        id="ordering-five-and-three-of-them-delivered",
+    ),
+    pytest.param(
+        "Trainers\nHANOI - The Yak-130 is used to train pilots for the Su-30MK2 "
+        "fighters of Vietnam. Vietnam bought 36 of those fighters from Russia "
+        "between 2004 and 2015.",
+        [
+            ("Vietnam", "Russia", "Su-30MK2", "delivered", 36, 36),
+        ],
+        id="those-fighters-the-sentence-before-named",
+    ),
+    pytest.param(
+        "Jets\nHANOI - Vietnam has discussed buying F-16s from the United States and "
+        "has signed a memorandum with India on defence industry cooperation.",
+        [],
+        id="a-memorandum-on-industrial-cooperation",
+    ),
+    pytest.param(
+        "Trainers\nLISBON - Portugal signed a contract for 12 A-29N Super Tucano "
+        "aircraft from Embraer. The first aircraft should be delivered in 2026.",
+        [
+            ("Portugal", "Brazil", "A-29 Super Tucano", "contracted", 12, 12),
+        ],
+        id="should-be-delivered-is-no-delivery",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2885,6 +2940,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     47: (date(2025, 6, 1), _BATCH_47),
     48: (date(2024, 6, 1), _BATCH_48),
     49: (date(2024, 6, 1), _BATCH_49),
+    50: (date(2024, 6, 1), _BATCH_50),
 }
 
 
