@@ -275,6 +275,7 @@ _FIRST_BATCH = re.compile(
 _WERE_DELIVERED = re.compile(
     r"(?i)\b(?:were|have been|had been) (?:all )?(?:delivered|handed over)\b"
 )
+_FIRST_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+)?the\s+(?:first|initial)\s+(?!of\b)")
 _BARE_PART = re.compile(rf"(?i)[\s,;]*(?:{_COUNT})\s+(?:of them\s+)?(?:have|has|were|was|are|is)\b")
 _FLEET_OF = re.compile(r"(?i)\bfleet of\s+(?:about\s+|some\s+|around\s+|nearly\s+)?$")
 _NOUN_AFTER = re.compile(r"(?:\s+[a-z-]+){1,3}")
@@ -470,6 +471,10 @@ _CLAUSE_BREAK = re.compile(
     # "is receiving HIMARS and will start taking delivery of Chunmoo launchers": a
     # stage of its own
     r"|\s+and\s+(?=will\s+(?:start|begin)\s+(?:taking delivery|receiving|to receive)\b)"
+    # "had signed for 22 Skyranger systems and would order 46 Leopard 2A8 tanks": a plan
+    # ("and will buy 129 of them" goes on with the equipment just named)
+    r"|\s+and\s+(?=(?:would|will)\s+(?:also\s+)?(?:order|buy|acquire|purchase|sign)\b"
+    r"(?![^.;,]{0,24}\bof\s+(?:them|these|those)\b))"
     # "12 used Typhoons from Qatar and 12 from Oman": another seller's batch
     rf"|\s+and\s+(?=(?:{_COUNT})\s+(?:more\s+)?from\s)"
     # "..., and a further 30 in 2021": another purchase
@@ -1743,6 +1748,8 @@ class Assembler:
                 or _BARE_PART.match(f.body, low, high) is not None
                 # "; the Portuguese air force has received two so far": the buyer's own
                 or self._opens_on_buyer(f, low, high, event.buyer)
+                # ", and the first battery was declared operational in 2025"
+                or _FIRST_OPENING.match(f.body, low, high) is not None
             )
             if (
                 quantity is None

@@ -52,6 +52,9 @@ country named buys."""
 _FROM = re.compile(
     r"(?i)(?<!help )(?<!support )(?<!assistance )(?<!funding )(?<!flying )(?<!operating )"
     r"(?<!based )(?<!flown )(?<!flown in )(?<!flew in )(?<!ferried )"
+    # "drawing criticism from the European Union": who objects sells nothing
+    r"(?<!criticism )(?<!pressure )(?<!objections )(?<!protests )(?<!complaints )"
+    r"(?<!warnings )(?<!condemnation )"
     # "expelled it from the F-35 programme after Ankara": a clause word ends the phrase
     r"\bfrom\s+(?:the\s+)?(?:(?!(?:after|before|when|while|but|since|because|as)\s)[\w-]+\s+){0,3}$"
 )

@@ -2907,6 +2907,44 @@ _BATCH_50: list[Any] = [
     ),
 ]
 
+_BATCH_51: list[Any] = [
+    pytest.param(
+        "Drones\nBELGRADE - Serbia has received CH-92A armed drones in recent years, "
+        "drawing criticism from the European Union.",
+        [
+            ("Serbia", "China", "CH-92A", "delivered", None, None),
+        ],
+        id="criticism-from-is-no-seller",
+    ),
+    pytest.param(
+        "Tanks\nTHE HAGUE - The ministry said it had signed for 22 Skyranger 30 "
+        "systems last month and would order 46 Leopard 2A8 tanks before the end of "
+        "the year.",
+        [
+            ("Netherlands", "Germany", "Skyranger 30", "contracted", 22, 22),
+            ("Netherlands", "Germany", "Leopard 2A8", "announced", 46, 46),
+        ],
+        id="signed-for-one-and-would-order-another",
+    ),
+    pytest.param(
+        "Ships\nCAIRO - Egypt has diversified its arms purchases, buying Rafale jets "
+        "from France and FREMM frigates from Italy.",
+        [
+            ("Egypt", "France", "Rafale", "contracted", None, None),
+            ("Egypt", "Italy", "FREMM", "contracted", None, None),
+        ],
+        id="buying-in-a-participle-clause",
+    ),
+    pytest.param(
+        "Air defence\nRIYADH - Saudi Arabia agreed to buy seven THAAD batteries in "
+        "2017, and the first battery was declared operational in 2025.",
+        [
+            ("Saudi Arabia", "United States", "THAAD", "delivering", 7, 7),
+        ],
+        id="the-first-battery-declared-operational",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2941,6 +2979,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     48: (date(2024, 6, 1), _BATCH_48),
     49: (date(2024, 6, 1), _BATCH_49),
     50: (date(2024, 6, 1), _BATCH_50),
+    51: (date(2025, 6, 1), _BATCH_51),
 }
 
 
