@@ -1946,6 +1946,25 @@ class Assembler:
         buyer = event.buyer or self.primary_buyer or self.named_buyers.get(self._family(best[-1]))
         return self._new_deal(buyer, best[-1])
 
+    def _older_purchase(self, f: Facts, deal: Deal, event: Event) -> bool:
+        """Whether a contract or delivery dated years back, of another count, is a
+        purchase before the deal the article reports as only planned or approved."""
+        counted = event.quantity
+        if (
+            event.status not in {"contracted", "delivering", "delivered"}
+            or counted is None
+            or counted.low is None
+            or not _only_planned(deal)
+        ):
+            return False
+        year = self.past_year(f, near=event.position)
+        if year is None or self.reference_year is None or year > self.reference_year - 3:
+            return False
+        return any(
+            e.anchored and e.quantity is not None and e.quantity.low not in (None, counted.low)
+            for e in deal.events
+        )
+
     def _demonstrative_system(self, event: Event) -> str | None:
         """The system "those fighters" points to: the last one of the unit's kind the
         sentence before names, when no deal of it was reported yet."""
@@ -2329,6 +2348,10 @@ class Assembler:
             if deal is not None and _more_than_reported(deal, event):
                 # "Denmark ordered 27 F-35As in 2016 ... it would buy four more F-35s"
                 deal = None
+            if deal is not None and self._older_purchase(f, deal, event):
+                # "three additional Scorpene submarines" approved, then "the six
+                # Kalvari-class submarines built under a 2005 contract": another purchase
+                deal = None
             if deal is not None and _other_country_seller(deal, event):
                 # "buying 20 new Typhoons from Britain ... 12 used Typhoons from Qatar":
                 # a purchase from another country is a deal of its own
@@ -2580,9 +2603,34 @@ class Assembler:
             # "Cairo denied reports that it had signed for J-10C fighters": only
             # the report of it remains (sentences not naming the system)
             and not (d.system in self.denied and not any(e.anchored for e in d.events))
+            and not self._aid_received(d)
         ]
 
+    @functools.cached_property
+    def aid(self) -> frozenset[tuple[str, str]]:
+        """(recipient, family) of the aid the article reports ("four IRIS-T SLM fire
+        units that will go to Ukraine as military aid")."""
+        given: set[tuple[str, str]] = set()
+        for f in self.facts:
+            if f.distractor != "donation" or not f.systems():
+                continue
+            families = {self._family(m.name) for m in f.systems()}
+            for m in f.mentions:
+                if m.kind == "country" and _TO_RECIPIENT.search(
+                    f.body, max(0, m.start - 20), m.start
+                ):
+                    given.update((m.name, family) for family in families)
+        return frozenset(given)
 
+    def _aid_received(self, deal: Deal) -> bool:
+        """ "Ukraine has received more than a dozen IRIS-T launchers from Germany": what
+        the recipient of the article's aid receives of it, with no purchase reported."""
+        return (deal.buyer or "", self._family(deal.system)) in self.aid and all(
+            e.status in (None, "delivering", "delivered") for e in deal.events
+        )
+
+
+_TO_RECIPIENT = re.compile(r"(?i)\b(?:to|for)\s+(?:the\s+)?$")
 _NOT_YET = re.compile(
     r"(?i)\b(?:to be|will|would|could|may|might|expected|planned|due|yet|not|if|once|"
     r"draft|proposed|future|negotiat\w*)\b"
@@ -2619,6 +2667,11 @@ def _relative_owner(f: Facts, mention: Mention) -> str | None:
     if _OWNER_RELATIVE.match(f.body, last.end, mention.start) is None:
         return None
     return last.name
+
+
+def _only_planned(deal: Deal) -> bool:
+    """Whether a deal has reached no contract yet (only plans, intents, approvals)."""
+    return all(e.status in (None, "announced", "intent", "approved") for e in deal.events)
 
 
 def _more_than_reported(deal: Deal, event: Event) -> bool:

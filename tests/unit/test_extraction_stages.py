@@ -2945,6 +2945,38 @@ _BATCH_51: list[Any] = [
     ),
 ]
 
+_BATCH_52: list[Any] = [
+    pytest.param(
+        "Submarines\nNEW DELHI - The Defence Acquisition Council accorded Acceptance "
+        "of Necessity for three additional Scorpene submarines. The new boats would "
+        "follow the six Kalvari-class submarines built under a 2005 contract, the "
+        "last of which was commissioned in January.",
+        [
+            ("India", "France", "Scorpène", "approved", 3, 3),
+            ("India", "France", "Kalvari-class", "delivered", 6, 6),
+        ],
+        id="acceptance-of-necessity-and-an-older-contract",
+    ),
+    pytest.param(
+        "Helicopters\nATHENS - The navy has received the last of the seven MH-60R "
+        "helicopters Greece ordered from the United States in 2019. In 2021 Athens "
+        "added three more MH-60Rs to its order, and those are due to arrive by the "
+        "end of next year.",
+        [
+            ("Greece", "United States", "MH-60R", "delivered", 7, 7),
+            ("Greece", "United States", "MH-60R", "contracted", 3, 3),
+        ],
+        id="added-three-more-to-its-order",
+    ),
+    pytest.param(
+        "Air defence\nBERLIN - Germany has ordered four IRIS-T SLM fire units that "
+        "will go to Ukraine as military aid. Ukraine has received more than a dozen "
+        "IRIS-T launchers from Germany since 2022.",
+        [],
+        id="what-the-aid-recipient-receives",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -2980,6 +3012,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     49: (date(2024, 6, 1), _BATCH_49),
     50: (date(2024, 6, 1), _BATCH_50),
     51: (date(2025, 6, 1), _BATCH_51),
+    52: (date(2025, 6, 1), _BATCH_52),
 }
 
 
