@@ -499,7 +499,7 @@ _CLAUSE_BREAK = re.compile(
     r"(?:and\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){1,3})?(?:has\s+|have\s+|had\s+)?(?:also\s+)?"
     r"(?:[a-z]+ed|sold|bought|signed)\b)"
     # "after the UAE ordered 10 batteries in 2022 and Saudi Arabia signed for 10 more"
-    r"|(?<=\d)\s+and\s+(?=(?:the\s+)?(?:[A-Z][\w-]+\s+){1,3}(?:has\s+|have\s+|had\s+)?"
+    r"|\s+and\s+(?<=\d and )(?=(?:the\s+)?(?:[A-Z][\w-]+\s+){1,3}(?:has\s+|have\s+|had\s+)?"
     r"(?:also\s+)?(?:signed|ordered|bought|purchased|acquired)\b)"
     # "..., and Sweden, South Korea and the Czech Republic have also ordered it"
     r"|,\s+and\s+(?=[A-Z][^.;]{0,60}?\b(?:has|have|had)\s+(?:also\s+|already\s+)?"

@@ -121,11 +121,9 @@ _VAGUE = compile_lower(
 _TOTAL = re.compile(
     r"(?i)(?:\b(?:batch|tranche|shipment|instalment|installment|part|portion)s? of "
     r"(?:the |an order (?:for|of) )?"
-    rf"(?P<a>{_NUM})\b(?!\.\d)|(?<![\w/.-])(?:{_NUM}|half) of (?:the |its |their )?(?P<b>{_NUM})\b"
-    # not a calibre: "72,400 of the 7.62mm rifles"
-    r"(?! of)(?!\.\d|\s*mm\b)"
-    # "72,400 of the 7.62mm rifles": the count of them all, by calibre
-    rf"|(?<![\w/.-])(?P<d>{_NUM}) of (?:the |its |their )\d+(?:\.\d+)?\s*mm\b"
+    rf"(?P<a>{_NUM})\b(?!\.\d)|(?<![\w/.-])(?:(?P<d>{_NUM})|half) of (?:the |its |their )?"
+    # "eight of the 36"; not a calibre ("72,400 of the 7.62mm rifles" counts them all)
+    rf"(?:(?P<b>{_NUM})\b(?! of)(?!\.\d|\s*mm\b)|(?P<calibre>\d+(?:\.\d+)?\s*mm\b))"
     # "increased its order by 100, bringing the total to 623"
     rf"|\b(?:bringing|taking|raising) (?:the|its|their) (?:total|order|fleet) to (?P<c>{_NUM})\b)"
 )
@@ -373,7 +371,9 @@ def find_totals(text: str) -> list[Quantity]:
         )
     # every total is "... of N" or "... to N": most sentences have neither
     for match in _TOTAL.finditer(text) if " of " in low or " to " in low else ():
-        raw = match.group("a") or match.group("b") or match.group("c") or match.group("d")
+        raw = match.group("a") or match.group("b") or match.group("c")
+        if match.group("calibre"):
+            raw = match.group("d")
         n = parse_number(raw) if raw else None
         if n is None or re.fullmatch(r"(?:19|20)\d\d", raw or ""):
             continue

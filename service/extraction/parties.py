@@ -106,6 +106,16 @@ _PLACE_NOUN = re.compile(
 )
 
 
+def _from(before: str) -> bool:
+    """`_FROM` on the text before a mention (most have no "from": no search then)."""
+    return ("from" in before or "From" in before) and _FROM.search(before) is not None
+
+
+def _with(before: str) -> bool:
+    """`_WITH` on the text before a mention, searched only when it has "with"."""
+    return ("with" in before or "With" in before) and _WITH.search(before) is not None
+
+
 def _before(sentence: Sentence, mention: Mention) -> str:
     return sentence.text[max(0, mention.start - 160) : mention.start]
 
@@ -142,9 +152,9 @@ def find_buyer(
         before = _before(sentence, m)
         if m.text != m.name and _ORIGIN_NOUN.match(_after(sentence, m)):
             continue  # "an export order for the French warplane": where it comes from
-        if _ENDS_TO.search(before) and _SALE_TO.search(before):
+        if _ENDS_TO.search(before[-16:]) and _SALE_TO.search(before):
             return m.name, "buyer:sale-to"
-        if _SUPPLY_WITH.search(before):
+        if _SUPPLY_WITH.search(before[-20:]):
             return m.name, "buyer:supply-with"
         if before.endswith(("from ", "from the ")) and _ORDER_FROM.search(before):
             return m.name, "buyer:order-from"
@@ -152,10 +162,10 @@ def find_buyer(
         before = _before(sentence, m)
         if (
             _BUYS_AFTER.match(_after(sentence, m))
-            and not _FROM.search(before)
+            and not _from(before)
             # "signed a letter of intent with Germany for the purchase of": the partner
-            and not _WITH.search(before)
-            and not (m.text != m.name and _OWNED_BEFORE.search(before))
+            and not _with(before)
+            and not (m.text != m.name and _OWNED_BEFORE.search(before[-60:]))
             # "a string of French purchases by Jakarta": where the purchases came from
             and not (m.text != m.name and _PURCHASES_BY.match(_after(sentence, m)))
         ):
@@ -167,7 +177,7 @@ def find_buyer(
     excluded: Mention | None = None
     for m in countries:
         listed = excluded is not None and _LIST_GAP.fullmatch(sentence.text[excluded.end : m.start])
-        if m.name == seller or listed or _NOT_BUYER_BEFORE.search(_before(sentence, m)):
+        if m.name == seller or listed or _NOT_BUYER_BEFORE.search(_before(sentence, m)[-24:]):
             excluded = m  # "from Portugal and Norway": Norway too comes after "from"
             continue
         excluded = None
@@ -189,7 +199,7 @@ def find_buyer(
             continue  # "through the US Foreign Military Sales programme": the seller's
         if m.text != m.name and _SPEAKER_NOUN.match(_after(sentence, m)):
             continue  # "Swedish officials estimate": who speaks, not who buys
-        if m.text != m.name and _OWNED_BEFORE.search(_before(sentence, m)):
+        if m.text != m.name and _OWNED_BEFORE.search(_before(sentence, m)[-60:]):
             continue  # "its last large Russian order": where its purchase came from
         fallback.append(m)
     plain = [m for m in fallback if m.text not in gazetteer.agencies]
@@ -298,8 +308,8 @@ def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
             len(set(names)) >= 2
             # "Estonia and Lithuania, which have also ordered HIMARS"
             and (_BUYS_AFTER.match(after) or _WHOSE_PURCHASE.match(after) or including)
-            and not _FROM.search(before)
-            and not _NOT_BUYER_BEFORE.search(before)
+            and not _from(before)
+            and not _NOT_BUYER_BEFORE.search(before[-24:])
         ):
             return list(dict.fromkeys(names))
         i = j
@@ -403,11 +413,11 @@ def find_seller(
             continue  # the customer an order comes from, not a seller
         if m.kind == "country" and _PLACE_NOUN.match(_after(sentence, m)):
             continue
-        if _RIVAL_FROM.search(before):
-            continue  # "the British design over bids from France": a losing bidder
-        rule = "from" if _FROM.search(before) else "contract-with" if _WITH.search(before) else None
+        rule = "from" if _from(before) else "contract-with" if _with(before) else None
         if rule is None:
             continue
+        if rule == "from" and _RIVAL_FROM.search(before):
+            continue  # "the British design over bids from France": a losing bidder
         if anchored is not None and any(
             min(anchored.start, m.start) < s.start < max(anchored.start, m.start)
             and s.name != anchored.name
