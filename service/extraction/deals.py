@@ -2247,8 +2247,9 @@ class Assembler:
                     self._buyer_or_fallback(event, f)
                 untouched = not self.touched
                 deal = None if event.floating else self._target_for_generic(event)
-                if deal is not None and event.separate:
-                    deal = self._new_deal(deal.buyer, deal.system)  # a later batch of it
+                if deal is not None and (event.separate or _more_than_reported(deal, event)):
+                    # a later batch of it; "would order up to 200 more vehicles"
+                    deal = self._new_deal(deal.buyer, deal.system)
                 if deal is None:
                     if event.status in {"intent", "approved"}:
                         self.unanchored.append(event)
@@ -2678,10 +2679,10 @@ def _more_than_reported(deal: Deal, event: Event) -> bool:
     """Whether an event buys more of a system than a deal already reported with a count
     of its own ("four more F-35s" after "ordered 27 F-35As")."""
     counted = event.quantity
-    if counted is None or counted.low is None or not _N_MORE.match(counted.text):
+    if counted is None or counted.high is None or not _N_MORE.search(counted.text):
         return False
     return any(
-        e.anchored and e.quantity is not None and e.quantity.low not in (None, counted.low)
+        e.anchored and e.quantity is not None and e.quantity.high not in (None, counted.high)
         for e in deal.events
     )
 

@@ -299,8 +299,23 @@ _MAY_COST = compile_lower(
 )
 
 
+_QUOTE_MARKS = frozenset('"“”')
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every counted amount in a sentence, with its bounds, phrase and unit noun."""
+    if '"' in text or "”" in text:
+        # "would order "up to 200 more" vehicles": a quoted count still counts them
+        keep = [i for i, ch in enumerate(text) if ch not in _QUOTE_MARKS]
+        found = _find_quantities("".join(text[i] for i in keep))
+        return [
+            q._replace(start=keep[q.start], end=keep[q.end - 1] + 1) if q.end > q.start else q
+            for q in found
+        ]
+    return _find_quantities(text)
+
+
+def _find_quantities(text: str) -> list[Quantity]:
     low = lowered(text)
     if not _MAY_COUNT.search(low) or not _HAS_UNIT.search(low):
         return []

@@ -87,6 +87,7 @@ _NOT_BUYER_BEFORE = re.compile(
     r"(?:the\s+)?$"
 )
 _FMS_AFTER = re.compile(r"(?i)^\s+(?:Foreign Military Sales?|FMS)\b")
+_BY_BUYERS = re.compile(r"(?i)\b(?:purchases?|orders?|acquisitions?|buys)\s+by\s+(?:the\s+)?$")
 _LIST_GAP = re.compile(r"(?i)\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\s+)?")
 _COMPANY_NOUN = re.compile(
     # "German-made", not "the Royal Air Force made its maiden flight"
@@ -309,7 +310,8 @@ def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
             # "Estonia and Lithuania, which have also ordered HIMARS"
             and (_BUYS_AFTER.match(after) or _WHOSE_PURCHASE.match(after) or including)
             and not _from(before)
-            and not _NOT_BUYER_BEFORE.search(before[-24:])
+            # ("similar purchases by Estonia and Lithuania, which both ordered" names them)
+            and not (_NOT_BUYER_BEFORE.search(before[-24:]) and not _BY_BUYERS.search(before[-40:]))
         ):
             return list(dict.fromkeys(names))
         i = j

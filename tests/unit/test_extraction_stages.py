@@ -2977,6 +2977,30 @@ _BATCH_52: list[Any] = [
     ),
 ]
 
+_BATCH_53: list[Any] = [
+    pytest.param(
+        "Vehicles\nMADRID - Spain signed a contract for 348 Dragon 8x8 vehicles with "
+        'Tess Defence in 2020. The ministry said in March that it would order "up to '
+        '200 more" vehicles in a second phase.',
+        [
+            ("Spain", "Spain", "Dragon 8x8", "delivered", 348, 348),
+            ("Spain", "Spain", "Dragon 8x8", "announced", None, 200),
+        ],
+        id="a-quoted-count-of-more-is-a-plan-of-its-own",
+    ),
+    pytest.param(
+        "Air defence\nRIGA - Latvia ordered Piorun missiles from Mesko. The deal "
+        "follows similar purchases by Estonia and Lithuania, which both ordered "
+        "Piorun systems from Mesko in 2023.",
+        [
+            ("Latvia", "Poland", "Piorun", "contracted", None, None),
+            ("Estonia", "Poland", "Piorun", "contracted", None, None),
+            ("Lithuania", "Poland", "Piorun", "contracted", None, None),
+        ],
+        id="purchases-by-a-list-of-buyers",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -3013,6 +3037,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     50: (date(2024, 6, 1), _BATCH_50),
     51: (date(2025, 6, 1), _BATCH_51),
     52: (date(2025, 6, 1), _BATCH_52),
+    53: (date(2025, 6, 1), _BATCH_53),
 }
 
 
