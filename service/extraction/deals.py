@@ -408,7 +408,9 @@ _ON_ORDER = re.compile(
     r"will (?:arrive|be delivered|cost|hand over|deliver|ship|supply|transfer)|(?:is|are) due|"
     r"held up|slipped|slipping|behind schedule|"
     r"running late|postponed|pushed back|"
-    r"(?:is|are) (?:still |also |now |currently )?(?:building|constructing|assembling|producing))\b"
+    r"(?:is|are) (?:still |also |now |currently )?(?:building|constructing|assembling|producing)|"
+    # "the remaining 172 are being assembled in Hungary"
+    r"(?:is|are) (?:still )?being (?:built|assembled|produced|manufactured|made))\b"
 )
 """A purchase not delivered yet, however old: "ordered in 2022, with deliveries
 planned between 2027 and 2028"."""
@@ -1761,7 +1763,11 @@ class Assembler:
                 continue  # neither "212 of them" nor "its order", "the plan": not this deal
             if quantity is not None:
                 taken.add(quantity.start)
-            later = dataclasses.replace(event, status=cue.status, cue=cue, quantity=quantity)
+            # "the first 46 were built in Germany and delivered in 2022": a part delivered
+            # is a delivery under way
+            first_part = _FIRST_OPENING.match(f.body, low, high) is not None
+            stage = "delivering" if first_part and cue.status == "delivered" else cue.status
+            later = dataclasses.replace(event, status=stage, cue=cue, quantity=quantity)
             later.money = None
             buyer = other_buyer
             if buyer is not None:

@@ -3001,6 +3001,35 @@ _BATCH_53: list[Any] = [
     ),
 ]
 
+_BATCH_54: list[Any] = [
+    pytest.param(
+        "Vehicles\nBUDAPEST - Hungary ordered 218 Lynx vehicles from Rheinmetall in "
+        "2020; the first 46 were built in Germany and delivered in 2022, and the "
+        "remaining 172 are being assembled in Hungary.",
+        [
+            ("Hungary", "Germany", "Lynx", "delivering", 218, 218),
+        ],
+        id="the-first-part-delivered-and-the-rest-being-assembled",
+    ),
+    pytest.param(
+        "Guns\nBUDAPEST - Hungary also bought 44 Leopard 2A7 tanks and 24 PzH 2000 "
+        "howitzers from Germany, all of which are now in service.",
+        [
+            ("Hungary", "Germany", "Leopard 2A7", "delivered", 44, 44),
+            ("Hungary", "Germany", "PzH 2000", "delivered", 24, 24),
+        ],
+        id="all-of-which-are-now-in-service",
+    ),
+    pytest.param(
+        "Jets\nBRASILIA - The Brazilian Air Force received its tenth F-39 Gripen "
+        "fighter on Wednesday. Brazil ordered 36 of the jets from Saab in 2014.",
+        [
+            ("Brazil", "Sweden", "F-39", "delivering", 36, 36),
+        ],
+        id="a-buyers-designation-of-a-listed-system",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -3038,6 +3067,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     51: (date(2025, 6, 1), _BATCH_51),
     52: (date(2025, 6, 1), _BATCH_52),
     53: (date(2025, 6, 1), _BATCH_53),
+    54: (date(2024, 6, 1), _BATCH_54),
 }
 
 
