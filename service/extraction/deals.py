@@ -214,6 +214,10 @@ _ADDED_MORE = re.compile(
     rf"\s+(?P<n>{_COUNT})\s+more\b"
 )
 """A later clause's purchase of more: "ordered 523 Boxers in 2019, and added 100 more"."""
+_NEW_BATCH_BEFORE = re.compile(
+    r"(?i)\b(?:a|an)\s+(?:new|second|third|fresh|follow-on)\s+(?:batch|tranche|lot)\s+of\s+$"
+)
+"""A later purchase of a system named: "It later ordered a new batch of CAESAR Mk II guns"."""
 _NEXT_BATCH = re.compile(
     rf"(?i){_LATER}(?:(?:it|they|the\s+[a-z]+)\s+)?(?:{_LATER})(?:ordered|bought|signed\s+for|added|placed)\s+"
     r"(?:a|an)\s+(?:second|third|fourth|new|follow-on|further|additional)\s+"
@@ -274,6 +278,9 @@ _FIRST_BATCH = re.compile(
 """An earlier batch a later clause dates: "the first four, ordered in 2018, were delivered"."""
 _WERE_DELIVERED = re.compile(
     r"(?i)\b(?:were|have been|had been) (?:all )?(?:delivered|handed over)\b"
+)
+_ALL_N = re.compile(
+    rf"(?i)[\s,;]*(?:and\s+)?\ball\s+(?P<n>{_COUNT})\s+(?:of them\s+)?(?:were|have|had|are)\b"
 )
 _FIRST_OPENING = re.compile(r"(?i)[\s,;]*(?:and\s+)?the\s+(?:first|initial)\s+(?!of\b)")
 _BARE_PART = re.compile(rf"(?i)[\s,;]*(?:{_COUNT})\s+(?:of them\s+)?(?:have|has|were|was|are|is)\b")
@@ -983,6 +990,8 @@ class Assembler:
             return of_them
         if (bare := _count_of(_BUYING_N.search(f.body, mention.end, high))) is not None:
             return bare
+        if (every := _count_of(_ALL_N.search(f.body, mention.end, high))) is not None:
+            return every  # "ordered those CAESARs in 2017, and all 19 were delivered"
         for q in f.quantities:
             if q.start in taken or (q.rule == "quantity:vague" and q.start < mention.start - 60):
                 continue
@@ -1257,7 +1266,10 @@ class Assembler:
                     position=mention.start,
                     status=cue.status if cue else None,
                     cue=cue,
-                    separate=second_batch,
+                    # "It later ordered a new batch of CAESAR Mk II guns": another purchase
+                    separate=second_batch
+                    or _NEW_BATCH_BEFORE.search(f.body, max(0, mention.start - 40), mention.start)
+                    is not None,
                 )
                 owner = _relative_owner(f, mention)
                 if owner is not None and owner not in buyers:
@@ -1650,6 +1662,9 @@ class Assembler:
         reports) or speaks of "its order" or "the plan" ("..., but the plan was
         dropped") and reports a stage of its own is another stage of the system."""
         extra: list[Event] = []
+        new_batch = (
+            _NEW_BATCH_BEFORE.search(f.body, max(0, mention.start - 40), mention.start) is not None
+        )
         for low, high in clauses(f.body):
             if low < clause_end:
                 continue
@@ -1708,6 +1723,10 @@ class Assembler:
             if cue is None or (cue.status == event.status and other_buyer is None):
                 continue
             quantity = quantity_of_them(f.body, low, high)
+            # ", and all 19 were delivered by 2022": the whole count, delivered
+            every = _ALL_N.match(f.body, low, high)
+            if quantity is None and every is not None:
+                quantity = _count_of(every)
             if quantity is None and other_buyer is not None:
                 # "..., and Saudi Arabia signed for 10 more": its own count
                 quantity = (
@@ -1748,6 +1767,7 @@ class Assembler:
                 )
                 # "; three have entered service so far": a count of them, as its subject
                 or _BARE_PART.match(f.body, low, high) is not None
+                or every is not None
                 # "; the Portuguese air force has received two so far": the buyer's own
                 or self._opens_on_buyer(f, low, high, event.buyer)
                 # ", and the first battery was declared operational in 2025"
@@ -1768,6 +1788,10 @@ class Assembler:
             first_part = _FIRST_OPENING.match(f.body, low, high) is not None
             stage = "delivering" if first_part and cue.status == "delivered" else cue.status
             later = dataclasses.replace(event, status=stage, cue=cue, quantity=quantity)
+            if new_batch:
+                # the same deal's later stage ("ordered a new batch of CAESAR Mk II guns,
+                # but cancelled that order"): not another batch again
+                later.separate = False
             later.money = None
             buyer = other_buyer
             if buyer is not None:
@@ -1827,7 +1851,9 @@ class Assembler:
             return False  # "83 Tejas ordered in 2021, none of which has been delivered"
         flown = (
             position is not None
-            and _FLIES_BEFORE.search(f.body, max(0, position - 60), position) is not None
+            # within its own clause ("operates 48 Archers and ordered 48 more": the order
+            # is not the fleet it flies)
+            and _FLIES_BEFORE.search(f.body, max(0, position - 60, bounds[0]), position) is not None
         )
         if _DECADE.search(text) or _IN_SERVICE.search(text) or flown:
             return True
@@ -2182,6 +2208,10 @@ class Assembler:
             # "four of the boats are being built in China": a part of it ("Norway ordered
             # four of the submarines in 2021" is a purchase)
             return False
+        if _only_planned(deal) and _adds_to_earlier(deal):
+            # "plans to buy additional BrahMos batteries" then "Manila signed a contract
+            # in January 2022 for three batteries": the purchase the plan adds to
+            return True
         counts = {
             e.quantity.low
             for e in deal.events
@@ -2674,6 +2704,20 @@ def _relative_owner(f: Facts, mention: Mention) -> str | None:
     if _OWNER_RELATIVE.match(f.body, last.end, mention.start) is None:
         return None
     return last.name
+
+
+_ADDITIONAL_BEFORE = re.compile(r"(?i)\b(?:additional|more|further|another)\s+(?:[\w-]+\s+)?$")
+
+
+def _adds_to_earlier(deal: Deal) -> bool:
+    """Whether the deal is a purchase of "additional" units of the system (so an earlier
+    purchase of it the article reports is another deal)."""
+    return any(
+        e.anchored
+        and e.position is not None
+        and _ADDITIONAL_BEFORE.search(e.sentence.text, max(0, e.position - 30), e.position)
+        for e in deal.events
+    )
 
 
 def _only_planned(deal: Deal) -> bool:

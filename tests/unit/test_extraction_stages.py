@@ -3030,6 +3030,36 @@ _BATCH_54: list[Any] = [
     ),
 ]
 
+_BATCH_55: list[Any] = [
+    pytest.param(
+        "Guns\nSTOCKHOLM - Sweden's army operates 48 Archers and ordered 48 more in 2023.",
+        [
+            ("Sweden", "United Kingdom", "Archer", "contracted", 48, 48),
+        ],
+        id="operates-some-and-ordered-more",
+    ),
+    pytest.param(
+        "Guns\nCOPENHAGEN - Denmark had ordered CAESAR guns from Nexter in 2017, and "
+        "all 19 were delivered by 2022. It later ordered a new batch of CAESAR Mk II "
+        "guns from France, but cancelled that order last year.",
+        [
+            ("Denmark", "France", "CAESAR", "delivered", 19, 19),
+            ("Denmark", "France", "CAESAR", "cancelled", None, None),
+        ],
+        id="a-new-batch-of-it-and-its-cancellation",
+    ),
+    pytest.param(
+        "Missiles\nMANILA - The Philippines plans to buy additional BrahMos missile "
+        "batteries from India. Manila signed a contract with BrahMos Aerospace in "
+        "January 2022 for three batteries.",
+        [
+            ("Philippines", "India", "BrahMos", "announced", None, None),
+            ("Philippines", "India", "BrahMos", "contracted", 3, 3),
+        ],
+        id="additional-units-beside-the-purchase-they-add-to",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -3068,6 +3098,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     52: (date(2025, 6, 1), _BATCH_52),
     53: (date(2025, 6, 1), _BATCH_53),
     54: (date(2024, 6, 1), _BATCH_54),
+    55: (date(2025, 6, 1), _BATCH_55),
 }
 
 
