@@ -79,6 +79,10 @@ _NOT_OBJECT = re.compile(
     r"(?i)(?:version|variant|derivative|successor|upgrade|development) (?:of|to)\s+"
     + _DETERMINER
     + r"(?:[\w'-]+\s+){0,3}$"
+    # "citing long waiting times for additional US HIMARS systems": a reason, not a buy
+    r"|\b(?:waiting times?|waits?|delays?|shortages?|backlogs?) (?:for|of|in|to)\s+"
+    + _DETERMINER
+    + r"(?:[\w'-]+\s+){0,3}$"
     r"|\b(?:replace|replaces|replacing|replaced|succeed|succeeds|take over from|"
     r"(?<!took )(?<!taken )(?<!takes )(?<!taking )(?<!handed )(?<!hands )(?<!handing )over|"
     r"(?<!more )(?<!less )(?<!fewer )than|beat|"
@@ -135,7 +139,8 @@ _NOT_OBJECT_WORDS = re.compile(
             "version variant derivative successor upgrad development replac succeed over than "
             "beat instead like such fill plug close moderni refurbish retrofit offer bid "
             "proposal rival competitor reject declin turn ahead compar rely relie relied depend "
-            "armed equipped fit install integrat mount contest competition"
+            "armed equipped fit install integrat mount contest competition wait delay shortage "
+            "backlog"
         ).split()
     )
     + ")"
@@ -218,6 +223,11 @@ _NEW_BATCH_BEFORE = re.compile(
     r"(?i)\b(?:a|an)\s+(?:new|second|third|fresh|follow-on)\s+(?:batch|tranche|lot)\s+of\s+$"
 )
 """A later purchase of a system named: "It later ordered a new batch of CAESAR Mk II guns"."""
+_MORE_PASSIVE = re.compile(
+    rf"(?i)[\s,;]*(?:and\s+)?(?P<n>{_COUNT})\s+more\s+(?:were|was|have been|had been)\s+"
+    r"(?:ordered|bought|added|purchased)\b"
+)
+"""A later clause's further purchase in the passive: "; four more were ordered in 2022"."""
 _NEXT_BATCH = re.compile(
     rf"(?i){_LATER}(?:(?:it|they|the\s+[a-z]+)\s+)?(?:{_LATER})(?:ordered|bought|signed\s+for|added|placed)\s+"
     r"(?:a|an)\s+(?:second|third|fourth|new|follow-on|further|additional)\s+"
@@ -308,6 +318,12 @@ _REVISED = re.compile(
     rf"(?:the\s+|its\s+)?(?P<n>{_COUNT})\b"
 )
 """A count a deal no longer has: "three rather than the five it ordered"."""
+_NEGOTIATED_WORDS = re.compile(r"(?i)negotiat|yet to be|not yet")
+_STILL_NEGOTIATED = re.compile(
+    r"(?i)\b(?:is|are) (?:still )?(?:being negotiated|under negotiation)\b"
+    r"|\byet to be (?:signed|finali[sz]ed|agreed)\b|\bnot yet (?:been )?signed\b"
+)
+"""A purchase not concluded, in a clause of its own that names the system."""
 _CUT_TO = re.compile(
     r"(?i)\b(?:cut|cuts|reduce|reduced|reduces|lower|lowers|lowered|trim|trims|trimmed|"
     r"scale back|scales back|scaled back|raise|raises|raised|increase|increases|increased)\s+"
@@ -470,7 +486,7 @@ _FMS = re.compile(
 _LINKED_COMPANY = re.compile(r"(?i)\b(?:from|with|by|to|and)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$")
 
 _CLAUSE_BREAK = re.compile(
-    r";|,\s+(?:after|before|while|but|although|whereas|when|since|as)\b|\s+(?:after|before|but|whereas)\s+"
+    r";|,\s+(?:after|before|while|but|although|though|whereas|when|since|as)\b|\s+(?:after|before|but|whereas)\s+"
     # ", arguing that the money was better spent on the KAAN": the speaker's reasons
     r"|,\s+(?=(?:arguing|saying|adding|noting|explaining|insisting|claiming)\s+that\b)"
     # ", and is upgrading its F-16s", ", and later with the F-35": a verb or adverb after
@@ -1090,6 +1106,20 @@ class Assembler:
         clause revises the order to ("for five of the aircraft, but in 2022 it cut the
         order to three": three)."""
         events = self._events_of(f)
+        if events and _NEGOTIATED_WORDS.search(f.body):
+            # "... and 486 HIMARS launchers, though the HIMARS order is still being
+            # negotiated": no purchase of it yet
+            for low, high in clauses(f.body):
+                if _STILL_NEGOTIATED.search(f.body, low, high):
+                    named = {m.name for m in f.systems() if low <= m.start < high}
+                    events = [
+                        e
+                        for e in events
+                        if e.system not in named
+                        or e.status not in {"contracted", "delivering", "delivered"}
+                        or e.position is None
+                        or low <= e.position < high  # its own clause says more
+                    ]
         cut = _CUT_TO.search(f.body) if events and _CUT_WORDS.search(f.body) else None
         if cut is not None:
             n = parse_number(cut.group("n"))
@@ -1687,6 +1717,7 @@ class Assembler:
                 or _FURTHER.match(f.body, start, high)
                 or _ADDED_MORE.match(f.body, start, high)
                 or _NEXT_BATCH.match(f.body, start, high)
+                or _MORE_PASSIVE.match(f.body, start, high)
             ) is not None:
                 # "..., and 32 more from Norway, the first of which arrived": a purchase
                 # of its own, from the seller its clause names

@@ -138,7 +138,10 @@ _PARTIAL_PHRASE = re.compile(
 )
 """A phrase that is itself a part: "the first six of them"."""
 _FLEET = re.compile(
-    r"(?i)\b(?:fleet|inventory|total) of\s*$|\boption (?:for|on) (?:a further |another |up to )?$"
+    # (an option exercised is a purchase: "has exercised an option for 24 more K9s")
+    r"(?i)\b(?:fleet|inventory|total) of\s*$"
+    r"|(?<!exercised an )(?<!exercised the )(?<!exercised its )(?<!exercises an )"
+    r"(?<!exercising an )\boption (?:for|on) (?:a further |another |up to )?$"
     # "Finland, which operates 96 K9s": what a country has, not what it bought
     r"|\b(?:operates|operated|operating|flies|fields|fielded)\s+(?:some\s+|about\s+)?$"
 )

@@ -3060,6 +3060,45 @@ _BATCH_55: list[Any] = [
     ),
 ]
 
+_BATCH_56: list[Any] = [
+    pytest.param(
+        "Tanks\nWARSAW - Poland has also bought 250 M1A2 Abrams tanks and 486 HIMARS "
+        "launchers from the United States, though the HIMARS order is still being "
+        "negotiated.",
+        [
+            ("Poland", "United States", "M1A2", "contracted", 250, 250),
+        ],
+        id="an-order-still-being-negotiated",
+    ),
+    pytest.param(
+        "Launchers\nTALLINN - Estonia will buy six Chunmoo launchers from Hanwha "
+        "Aerospace, citing long waiting times for additional HIMARS systems.",
+        [
+            ("Estonia", "South Korea", "Chunmoo", "announced", 6, 6),
+        ],
+        id="waiting-times-for-another-system",
+    ),
+    pytest.param(
+        "Jets\nJAKARTA - Indonesia signed an agreement last year for 24 F-15EX jets "
+        "from Boeing that has yet to become a firm contract.",
+        [
+            ("Indonesia", "United States", "F-15EX", "intent", 24, 24),
+        ],
+        id="an-agreement-not-yet-a-firm-contract",
+    ),
+    pytest.param(
+        "Guns\nOSLO - The agency has exercised an option for 24 more K9 howitzers "
+        "from Hanwha Aerospace for Norway. Norway bought its first 24 K9s in 2017 "
+        "and all of them have been delivered; four more were ordered in 2022.",
+        [
+            ("Norway", "South Korea", "K9", "contracted", 24, 24),
+            ("Norway", "South Korea", "K9", "delivered", 4, 4),
+            ("Norway", "South Korea", "K9", "delivered", 24, 24),
+        ],
+        id="an-option-exercised-and-four-more-were-ordered",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -3099,6 +3138,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     53: (date(2025, 6, 1), _BATCH_53),
     54: (date(2024, 6, 1), _BATCH_54),
     55: (date(2025, 6, 1), _BATCH_55),
+    56: (date(2025, 6, 1), _BATCH_56),
 }
 
 
