@@ -289,6 +289,7 @@ _FIRST_BATCH = re.compile(
 _WERE_DELIVERED = re.compile(
     r"(?i)\b(?:were|have been|had been) (?:all )?(?:delivered|handed over)\b"
 )
+_BOUGHT_AFTER = re.compile(rf"(?i),?\s+{_BOUGHT}\b")
 _ALL_N = re.compile(
     rf"(?i)[\s,;]*(?:and\s+)?\ball\s+(?P<n>{_COUNT})\s+(?:of them\s+)?(?:were|have|had|are)\b"
 )
@@ -444,6 +445,9 @@ _NOT_ARRIVED = re.compile(
     r"\bfirst\b[^.;]{0,40}\b(?:is|are) (?:now |still )?(?:due|expected|scheduled) "
     r"(?:to (?:arrive|enter service|be delivered) )?"
     r"(?:next year|later|in (?:19|20)\d\d|by (?:19|20)\d\d)\b|"
+    # "Deliveries are due to start in 2027."
+    r"\bdeliveries (?:are|were) (?:now |still )?(?:due|expected|scheduled|planned|set) to "
+    r"(?:start|begin)\b|"
     # "The rest of the first batch is due by the end of next year."
     r"\b(?:the rest|the remainder|the remaining)\b[^.;]{0,40}\b(?:is|are) (?:now |still )?"
     r"(?:due|expected|scheduled)\b"
@@ -1371,7 +1375,21 @@ class Assembler:
         quantity = (
             totals[0]
             if totals
-            else next((q for q in f.quantities if q.rule != "quantity:vague"), None)
+            # not "the first eight jets are to be assembled": a part of the purchase
+            else next(
+                (
+                    q
+                    for q in f.quantities
+                    if q.rule != "quantity:vague"
+                    and not (
+                        f.status
+                        and is_partial(f.body, q)
+                        # "The first four aircraft, ordered in 2020": a purchase of its own
+                        and not _BOUGHT_AFTER.match(f.body, q.end)
+                    )
+                ),
+                None,
+            )
         )
         if anaphor or quantity is not None:
             kind = _unit_kind(anaphor.group(1)) if anaphor else _unit_kind(quantity.unit or "")  # type: ignore[union-attr]
@@ -2007,7 +2025,13 @@ class Assembler:
         if best is None:
             return None
         buyer = event.buyer or self.primary_buyer or self.named_buyers.get(self._family(best[-1]))
-        return self._new_deal(buyer, best[-1])
+        deal = self._new_deal(buyer, best[-1])
+        counted = self.named.get(self._family(best[-1]))
+        if event.quantity is None and counted is not None and counted.buyer in (None, buyer):
+            # "... for its 36 F-35A fighters. Switzerland signed the purchase agreement":
+            # the count a sentence naming the system gave it
+            self._attach(deal, counted)
+        return deal
 
     def _older_purchase(self, f: Facts, deal: Deal, event: Event) -> bool:
         """Whether a contract or delivery dated years back, of another count, is a

@@ -3099,6 +3099,25 @@ _BATCH_56: list[Any] = [
     ),
 ]
 
+_BATCH_57: list[Any] = [
+    pytest.param(
+        "Jets\nBERN - Switzerland will have to pay more for its 36 F-35A fighters. "
+        "Switzerland signed the purchase agreement with the US government in 2022, "
+        "and the first eight jets are to be assembled in the United States. "
+        "Deliveries are due to start in 2027.",
+        [
+            ("Switzerland", "United States", "F-35A", "contracted", 36, 36),
+        ],
+        id="a-count-named-before-and-deliveries-due-to-start",
+    ),
+    pytest.param(
+        "Jets\nCAIRO - Egypt denies buying Chinese J-10C fighters. The reports had "
+        "said Cairo would buy 40 of the jets.",
+        [],
+        id="denies-buying",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -3139,6 +3158,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     54: (date(2024, 6, 1), _BATCH_54),
     55: (date(2025, 6, 1), _BATCH_55),
     56: (date(2025, 6, 1), _BATCH_56),
+    57: (date(2025, 6, 1), _BATCH_57),
 }
 
 
