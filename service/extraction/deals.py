@@ -513,6 +513,9 @@ _CLAUSE_BREAK = re.compile(
     rf"|,\s+(?={_PLANS}\s+to\s+(?:order|buy|acquire|purchase)\s+(?:{_COUNT})\s+more\b)"
     # "..., and the agency has ordered a light armed helicopter": a subject of its own
     r"|,\s+and\s+(?=(?:the|its)\s+[a-z]+\s+(?:has|have|had)\s+(?:also\s+)?(?:[a-z]+ed|bought|sold)\b)"
+    # "ordered six CAESAR howitzers from France last year and bought 12 second-hand Rafale
+    # jets": another purchase with a count of its own
+    rf"|\s+and\s+(?=(?:also\s+)?(?:bought|ordered|purchased|acquired|signed\s+for)\s+(?:{_COUNT})\s)"
     # "ordered eight of the jets in 2019 and added a second batch of eight in 2022"
     r"|\s+and\s+(?=(?:later\s+|then\s+)?(?:added|ordered|bought|signed\s+for|placed)\s+(?:a|an)\s+"
     r"(?:second|third|new|further|follow-on|additional)\s+(?:batch|tranche|order|lot)\b)"

@@ -169,6 +169,7 @@ def find_mentions(sentence: Sentence, gazetteer: Gazetteer) -> list[Mention]:
 _NOUN_CATEGORY = {
     "fighter": "aircraft",
     "jet": "aircraft",
+    "plane": "aircraft",
     "aircraft": "aircraft",
     "trainer": "aircraft",
     "transport": "aircraft",

@@ -3118,6 +3118,26 @@ _BATCH_57: list[Any] = [
     ),
 ]
 
+_BATCH_58: list[Any] = [
+    pytest.param(
+        "Guns\nZAGREB - Croatia also ordered six CAESAR howitzers from France last "
+        "year and bought 12 second-hand Rafale jets from France in 2021, all of "
+        "which have now been delivered.",
+        [
+            ("Croatia", "France", "CAESAR", "contracted", 6, 6),
+            ("Croatia", "France", "Rafale", "delivered", 12, 12),
+        ],
+        id="ordered-one-and-bought-another-with-its-own-stage",
+    ),
+    pytest.param(
+        "Planes\nWARSAW - Poland bought two ASC 890 planes from Sweden in 2023.",
+        [
+            ("Poland", "Sweden", "ASC 890", "contracted", 2, 2),
+        ],
+        id="planes-after-a-designation",
+    ),
+]
+
 # Blind batches whose phrasings share one shape: each case is a sentence of our own
 # and the records it must yield, for an article published on the batch's date.
 _BATCHES: dict[int, tuple[date, list[Any]]] = {
@@ -3159,6 +3179,7 @@ _BATCHES: dict[int, tuple[date, list[Any]]] = {
     55: (date(2025, 6, 1), _BATCH_55),
     56: (date(2025, 6, 1), _BATCH_56),
     57: (date(2025, 6, 1), _BATCH_57),
+    58: (date(2025, 6, 1), _BATCH_58),
 }
 
 
