@@ -36,6 +36,7 @@ from .numbers import (
     unit_category,
 )
 from .parties import (
+    LIST_SEPARATOR,
     buyer_shares,
     find_buyer,
     find_seller,
@@ -203,7 +204,6 @@ _TYPE_ANAPHOR = re.compile(
 )
 """The equipment just named, as the object of the clause's cue: "signed a letter of intent
 in June to explore acquiring the type"."""
-_SUBJECT_LIST = re.compile(r"(?i)\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?")
 _LATER = r"(?:(?:later|then|subsequently|also|in \d{4})\s+)*"
 """Adverbs a later clause may open on before its purchase ("and later added 12 more")."""
 _FURTHER = re.compile(
@@ -1423,10 +1423,7 @@ class Assembler:
             first is not None
             and first.kind == "country"
             and first.name == buyer
-            and re.fullmatch(
-                r"(?i)[\s,;]*(?:and\s+|while\s+)?(?:the\s+)?", f.body[low : first.start]
-            )
-            is not None
+            and _SUBJECT_OPENING.fullmatch(f.body[low : first.start]) is not None
         )
 
     def _next_batches(self, f: Facts, first: Event) -> list[Event]:
@@ -1514,7 +1511,7 @@ class Assembler:
             return []
         subjects = [countries[0]]
         for m in countries[1:]:
-            if not _SUBJECT_LIST.fullmatch(f.body[subjects[-1].end : m.start]):
+            if not LIST_SEPARATOR.fullmatch(f.body[subjects[-1].end : m.start]):
                 return []
             subjects.append(m)
         if not _ELLIPTIC_SUBJECT_GAP.fullmatch(f.body[subjects[-1].end : verb]):

@@ -274,7 +274,8 @@ def joint_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
 
 
 _INCLUDING = re.compile(r"(?i)\b(?:including|such as|among them)\s+(?:the\s+)?$")
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?")
+LIST_SEPARATOR = re.compile(r"\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?")
+"""What stands between the countries of a list ("Estonia, Latvia and the Netherlands")."""
 
 
 def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
@@ -290,7 +291,7 @@ def listed_subjects(sentence: Sentence, mentions: list[Mention]) -> list[str]:
         names, end, j = [first.name], first.end, i + 1
         while (
             j < len(countries)
-            and _LIST_SEPARATOR.fullmatch(sentence.text[end : countries[j].start])
+            and LIST_SEPARATOR.fullmatch(sentence.text[end : countries[j].start])
             and not _COMPANY_NOUN.match(_after(sentence, countries[j]))
         ):
             names.append(countries[j].name)
@@ -384,9 +385,7 @@ def passive_buyers(sentence: Sentence, mentions: list[Mention]) -> list[str]:
             end = m.end
             for nxt in countries[i + 1 :]:
                 gap = sentence.text[end : nxt.start]
-                if not re.fullmatch(
-                    r"\s*(?:,|,?\s*and|,?\s*as well as)\s*(?:the\s+)?", gap
-                ) or _COMPANY_NOUN.match(_after(sentence, nxt)):
+                if not LIST_SEPARATOR.fullmatch(gap) or _COMPANY_NOUN.match(_after(sentence, nxt)):
                     break  # "ordered by Egypt, the German shipbuilder said": not a buyer
                 if _OWN_SUBJECT.match(_after(sentence, nxt)):
                     break  # "..., and Denmark, which gave its CAESARs away, has ordered"
